@@ -1,0 +1,260 @@
+/**
+ * The base of every igny8 command: the global flags, flag > env > profile > default resolution with a
+ * notice when the environment overrides a stored value, the profile store, warnings (stderr, or the
+ * result's `warnings` under --json), a TTY-only spinner, and the one place where errors become an exit
+ * code plus one clear line (or `{"error": {...}}` under --json). Heavy modules load lazily.
+ */
+import {Command, Flags, Interfaces, ux} from '@oclif/core'
+import chalk from 'chalk'
+
+import {CliError, ExitCode, isCliError} from './lib/errors.js'
+import {redact} from './lib/secrets.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+export type SettingSource = 'flag' | 'env' | 'profile' | 'default'
+export interface Setting<T> {
+  value: T
+  source: SettingSource
+}
+
+let signalsHooked = false
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let activeCommand: BaseCommand<any> | undefined
+
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override baseFlags = {
+    profile: Flags.string({
+      description: 'Profile to use (env IGNY8_PROFILE).',
+      env: 'IGNY8_PROFILE',
+      default: 'default',
+      helpGroup: 'GLOBAL',
+    }),
+    debug: Flags.boolean({
+      description: 'Trace HTTP requests on stderr (env IGNY8_DEBUG=1); secrets are masked.',
+      env: 'IGNY8_DEBUG',
+      default: false,
+      helpGroup: 'GLOBAL',
+    }),
+    'no-color': Flags.boolean({
+      description: 'Disable colour (also NO_COLOR).',
+      default: false,
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  static override enableJsonFlag = true
+
+  protected flags!: BaseFlags<T>
+  protected args!: BaseArgs<T>
+  protected readonly warnings: string[] = []
+  private pendingExit = 0
+  private storePromise?: Promise<import('./lib/config/profile-store.js').ProfileStore>
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const {args, flags} = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as BaseFlags<T>
+    this.args = args as BaseArgs<T>
+    if (this.flags['no-color'] || process.env.NO_COLOR !== undefined || !process.stderr.isTTY) chalk.level = 0
+    activeCommand = this
+    if (!signalsHooked) {
+      signalsHooked = true
+      process.once('SIGINT', () => activeCommand?.interrupted())
+      process.once('SIGTERM', () => activeCommand?.interrupted())
+    }
+  }
+
+  /** Where profiles live: oclif's config dir, which IGNY8_CONFIG_DIR overrides. */
+  protected get configDir(): string {
+    return this.config.configDir
+  }
+
+  protected async store(): Promise<import('./lib/config/profile-store.js').ProfileStore> {
+    this.storePromise ??= import('./lib/config/profile-store.js').then(async ({ProfileStore}) => {
+      const store = await ProfileStore.open(this.configDir)
+      const warning = store.permissionWarning()
+      if (warning) this.notice(warning)
+      return store
+    })
+    return this.storePromise
+  }
+
+  /** Resolves one setting by precedence, with a notice when the environment overrides a stored value. */
+  protected setting<V>(name: string, sources: {flag?: V; env?: string; stored?: V; fallback: V; parse?: (raw: string) => V}): Setting<V>
+  protected setting<V>(name: string, sources: {flag?: V; env?: string; stored?: V; fallback?: V; parse?: (raw: string) => V}): Setting<V | undefined>
+  protected setting<V>(name: string, sources: {flag?: V; env?: string; stored?: V; fallback?: V; parse?: (raw: string) => V}): Setting<V | undefined> {
+    if (sources.flag !== undefined) return {value: sources.flag, source: 'flag'}
+    const raw = sources.env ? process.env[sources.env] : undefined
+    if (raw !== undefined && raw !== '') {
+      const value = sources.parse ? sources.parse(raw) : (raw as V)
+      if (sources.stored !== undefined && sources.stored !== value) {
+        this.notice(`${sources.env} overrides the ${name} stored in profile "${this.flags.profile}".`)
+      }
+
+      return {value, source: 'env'}
+    }
+
+    if (sources.stored !== undefined) return {value: sources.stored, source: 'profile'}
+    return {value: sources.fallback, source: 'default'}
+  }
+
+  /** A warning: on stderr, or in the result's `warnings` array under --json. Said once. */
+  protected notice(message: string): void {
+    const text = redact(message)
+    if (this.warnings.includes(text)) return
+    this.warnings.push(text)
+    if (!this.jsonEnabled()) process.stderr.write(`${chalk.yellow('Warning:')} ${text}\n`)
+  }
+
+  /** Progress and context lines: stderr, never under --json. */
+  protected progress(message: string): void {
+    if (!this.jsonEnabled()) process.stderr.write(`${redact(message)}\n`)
+  }
+
+  /** HTTP settings for every client this command makes (timeouts, retries, trace, user agent). */
+  protected async httpSettings(): Promise<import('./lib/http/http-client.js').HttpSettings> {
+    const {defaultHttpSettings} = await import('./lib/http/http-client.js')
+    return defaultHttpSettings(this.userAgent, this.trace)
+  }
+
+  /** A BackendClient for the profile, with credentials from the environment or the profile. */
+  protected async openBackend(options: {apiUrl?: string; allowHttp?: boolean} = {}): Promise<import('./lib/connection/backend-context.js').BackendContext> {
+    const [{openBackend}, store, http] = await Promise.all([import('./lib/connection/backend-context.js'), this.store(), this.httpSettings()])
+    return openBackend({
+      store,
+      profileName: this.flags.profile,
+      apiUrlFlag: options.apiUrl,
+      allowHttp: options.allowHttp ?? false,
+      http,
+      notice: (message) => this.notice(message),
+    })
+  }
+
+  /**
+   * Exit with this code after the result has been printed (a check that ran and failed still prints
+   * its full report, then exits 1).
+   */
+  protected exitAfterOutput(code: number): void {
+    this.pendingExit = code
+  }
+
+  public override async _run<R>(): Promise<R> {
+    const result = await super._run<R>()
+    if (this.pendingExit) this.exit(this.pendingExit)
+    return result
+  }
+
+  /** HTTP trace sink for --debug. */
+  protected get trace(): ((line: string) => void) | undefined {
+    return this.flags.debug ? (line: string) => process.stderr.write(chalk.dim(`[debug] ${redact(line)}`) + '\n') : undefined
+  }
+
+  protected get userAgent(): string {
+    return `igny8/${this.config.version} node/${process.version}`
+  }
+
+  protected get interactive(): boolean {
+    return Boolean(process.stderr.isTTY) && !this.jsonEnabled() && !process.env.CI
+  }
+
+  /** Runs `work` under a spinner on stderr, only on an interactive terminal. */
+  protected async spin<R>(text: string, work: () => Promise<R>): Promise<R> {
+    if (!this.interactive) return work()
+    ux.action.start(text)
+    try {
+      const result = await work()
+      ux.action.stop()
+      return result
+    } catch (error) {
+      ux.action.stop(chalk.red('failed'))
+      throw error
+    }
+  }
+
+  /** Runs a prompt with the spinner paused, so the question is not drawn over. */
+  protected async pauseSpinner<R>(work: () => Promise<R>): Promise<R> {
+    return ux.action.running ? ux.action.pauseAsync(work) : work()
+  }
+
+  protected override toSuccessJson(result: unknown): unknown {
+    if (this.warnings.length > 0 && result && typeof result === 'object' && !Array.isArray(result)) {
+      return {...result, warnings: this.warnings}
+    }
+
+    return result
+  }
+
+  protected override async catch(error: Error & {exitCode?: number}): Promise<never> {
+    if (isExit(error)) throw error
+    const cliError = toCliError(error)
+    if (this.jsonEnabled()) {
+      this.logJson({error: scrub(cliError.toJSON())})
+    } else {
+      if (ux.action.running) ux.action.stop(chalk.red('failed'))
+      process.stderr.write(`${chalk.red('Error:')} ${redact(cliError.message)}\n`)
+      if (cliError.hint) process.stderr.write(`${chalk.dim('Hint:')} ${redact(cliError.hint)}\n`)
+      if (cliError.requestId) process.stderr.write(`${chalk.dim(`Request id: ${cliError.requestId}`)}\n`)
+      if (this.flags?.debug || process.env.IGNY8_DEBUG === '1') {
+        process.stderr.write(chalk.dim(redact(String(cliError.cause instanceof Error ? cliError.cause.stack : error.stack))) + '\n')
+      }
+    }
+
+    return this.exit(cliError.exitCode)
+  }
+
+  protected interrupted(): void {
+    if (ux.action.running) ux.action.stop(chalk.red('interrupted'))
+    if (this.jsonEnabled()) {
+      process.stdout.write(JSON.stringify({error: {code: 'interrupted', message: 'Interrupted.', exitCode: ExitCode.interrupted}}, null, 2) + '\n')
+    } else {
+      process.stderr.write('Interrupted.\n')
+    }
+
+    // eslint-disable-next-line n/no-process-exit
+    process.exit(ExitCode.interrupted)
+  }
+}
+
+function isExit(error: unknown): boolean {
+  return Boolean(error && typeof error === 'object' && (error as {code?: string}).code === 'EEXIT')
+}
+
+function scrub<V>(value: V): V {
+  return JSON.parse(redact(JSON.stringify(value))) as V
+}
+
+const PARSE_ERRORS = new Set([
+  'FailedFlagValidationError',
+  'RequiredArgsError',
+  'NonExistentFlagsError',
+  'UnexpectedArgsError',
+  'FlagInvalidOptionError',
+  'ArgInvalidOptionError',
+  'CLIParseError',
+])
+
+/** Maps anything thrown into a CliError; unknown errors are internal (exit 1) with a hint to report them. */
+export function toCliError(error: unknown): CliError {
+  if (isCliError(error)) return error
+  const err = error as Error & {oclif?: {exit?: number}; parse?: unknown}
+  if (err && (PARSE_ERRORS.has(err.constructor?.name) || err.parse !== undefined || err.oclif?.exit === 2)) {
+    const lines = String(err.message).split('\n').map((line) => line.trim()).filter(Boolean)
+    const message = lines.filter((line) => !line.startsWith('See more help')).join(' ')
+    return new CliError(message || 'Invalid usage.', {code: 'usage', exitCode: ExitCode.usage, hint: 'See --help for usage.', cause: error})
+  }
+
+  return new CliError(`Unexpected internal error: ${err?.message ?? String(error)}`, {
+    code: 'internal',
+    exitCode: ExitCode.failure,
+    hint: 'Re-run with --debug and report the trace.',
+    cause: error,
+  })
+}

@@ -1,0 +1,208 @@
+/**
+ * Named profiles in one JSON file under oclif's config dir (IGNY8_CONFIG_DIR redirects it).
+ * conf writes atomically (temp file + rename) with mode 0600; the folder is made 0700 here; writes are
+ * serialised across processes with a lock file, so concurrent `igny8 connect` runs never lose each
+ * other's profiles. A file that is not valid JSON or not of the expected shape is reported, never reset.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import {z} from 'zod'
+
+import {CliError, ExitCode} from '../errors.js'
+import {registerSecret} from '../secrets.js'
+
+export const storedSecretsSchema = z.looseObject({
+  accessToken: z.string().optional(),
+  refreshToken: z.string().optional(),
+  /** ISO-8601; taken from the JWT `exp` claim. */
+  accessTokenExpiresAt: z.string().optional(),
+  refreshTokenExpiresAt: z.string().optional(),
+  apiKey: z.string().optional(),
+  /** The API-key scheme the backend accepted (`Bearer` or `ApiKey`). */
+  apiKeyScheme: z.enum(['Bearer', 'ApiKey']).optional(),
+  wpAppPassword: z.string().optional(),
+})
+export type StoredSecrets = z.infer<typeof storedSecretsSchema>
+
+export const profileSchema = z.looseObject({
+  apiUrl: z.string().optional(),
+  authMethod: z.enum(['jwt', 'api-key']).optional(),
+  user: z.looseObject({id: z.number().optional(), email: z.string()}).nullable().optional(),
+  site: z.looseObject({id: z.number(), name: z.string(), domain: z.string().nullable().optional()}).optional(),
+  integrationId: z.number().int().optional(),
+  wordpressUrl: z.string().optional(),
+  wpUser: z.string().optional(),
+  updatedAt: z.string().optional(),
+  secrets: storedSecretsSchema.optional(),
+})
+export type Profile = z.infer<typeof profileSchema>
+
+const fileSchema = z.looseObject({
+  profiles: z.record(z.string(), profileSchema).optional(),
+})
+type ConfigFile = z.infer<typeof fileSchema>
+
+export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+
+export class ProfileStore {
+  readonly file: string
+  private constructor(
+    readonly dir: string,
+    private readonly conf: import('conf').default<ConfigFile>,
+  ) {
+    this.file = conf.path
+  }
+
+  static async open(dir: string): Promise<ProfileStore> {
+    try {
+      fs.mkdirSync(dir, {recursive: true, mode: 0o700})
+    } catch (error) {
+      throw new CliError(`Cannot create the config folder ${dir}: ${(error as Error).message}`, {
+        code: 'config_unwritable',
+        exitCode: ExitCode.usage,
+        hint: 'Set IGNY8_CONFIG_DIR to a folder you can write.',
+      })
+    }
+
+    const {default: Conf} = await import('conf')
+    let conf: import('conf').default<ConfigFile>
+    try {
+      conf = new Conf<ConfigFile>({
+        cwd: dir,
+        configName: 'config',
+        projectSuffix: '',
+        configFileMode: 0o600,
+        clearInvalidConfig: false,
+        accessPropertiesByDotNotation: false,
+      })
+    } catch (error) {
+      throw corruptFile(path.join(dir, 'config.json'), error)
+    }
+
+    return new ProfileStore(dir, conf)
+  }
+
+  /** Reads and validates the whole file; a broken file is an error, never an empty store. */
+  read(): ConfigFile {
+    let raw: unknown
+    try {
+      raw = this.conf.store
+    } catch (error) {
+      throw corruptFile(this.file, error)
+    }
+
+    const parsed = fileSchema.safeParse(raw)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      throw corruptFile(this.file, new Error(`${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'unexpected shape'}`))
+    }
+
+    for (const profile of Object.values(parsed.data.profiles ?? {})) {
+      for (const value of Object.values(profile.secrets ?? {})) if (typeof value === 'string') registerSecret(value)
+    }
+
+    return parsed.data
+  }
+
+  exists(): boolean {
+    return fs.existsSync(this.file)
+  }
+
+  list(): Record<string, Profile> {
+    return this.read().profiles ?? {}
+  }
+
+  get(name: string): Profile | undefined {
+    return this.list()[name]
+  }
+
+  /**
+   * Read-modify-write of one profile under an inter-process lock. `mutate` gets the current profile
+   * (or undefined) and returns the new one, or undefined to delete it.
+   */
+  async update(name: string, mutate: (current: Profile | undefined) => Profile | undefined): Promise<Profile | undefined> {
+    assertProfileName(name)
+    return this.withLock(() => {
+      const data = this.read()
+      const profiles = {...data.profiles}
+      const next = mutate(profiles[name])
+      if (next === undefined) delete profiles[name]
+      else profiles[name] = {...next, updatedAt: new Date().toISOString()}
+      this.conf.store = {...data, profiles}
+      this.enforceModes()
+      return profiles[name]
+    })
+  }
+
+  /** Applies `mutate` to every profile in one locked write. */
+  async updateAll(mutate: (name: string, current: Profile) => Profile): Promise<void> {
+    await this.withLock(() => {
+      const data = this.read()
+      const profiles: Record<string, Profile> = {}
+      for (const [name, profile] of Object.entries(data.profiles ?? {})) profiles[name] = mutate(name, profile)
+      this.conf.store = {...data, profiles}
+      this.enforceModes()
+    })
+  }
+
+  /** A note when the file or folder can be read by others (someone chmod-ed it, or an old umask). */
+  permissionWarning(): string | undefined {
+    try {
+      const mode = fs.statSync(this.file).mode & 0o777
+      if (mode & 0o077) return `${this.file} is readable by other users (mode ${mode.toString(8)}); run: chmod 600 ${this.file}`
+    } catch {
+      // No file yet: nothing to warn about.
+    }
+
+    return undefined
+  }
+
+  private enforceModes(): void {
+    fs.chmodSync(this.dir, 0o700)
+    fs.chmodSync(this.file, 0o600)
+  }
+
+  private async withLock<T>(fn: () => T): Promise<T> {
+    const {default: lockfile} = await import('proper-lockfile')
+    let release: (() => Promise<void>) | undefined
+    try {
+      release = await lockfile.lock(this.dir, {
+        lockfilePath: path.join(this.dir, 'config.lock'),
+        realpath: false,
+        stale: 10_000,
+        retries: {retries: 60, factor: 1.3, minTimeout: 20, maxTimeout: 500, randomize: true},
+      })
+    } catch (error) {
+      throw new CliError(`Another igny8 process holds the config lock (${path.join(this.dir, 'config.lock')}): ${(error as Error).message}`, {
+        code: 'config_locked',
+        exitCode: ExitCode.failure,
+        hint: 'Try again in a moment; if no igny8 is running, remove the lock folder.',
+      })
+    }
+
+    try {
+      return fn()
+    } finally {
+      await release()
+    }
+  }
+}
+
+export function assertProfileName(name: string): void {
+  if (!PROFILE_NAME.test(name)) {
+    throw new CliError(`Invalid profile name "${name}": use letters, digits, ".", "_" and "-" (up to 64 characters).`, {
+      code: 'invalid_profile_name',
+      exitCode: ExitCode.usage,
+    })
+  }
+}
+
+function corruptFile(file: string, error: unknown): CliError {
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
+  return new CliError(`The config file ${file} cannot be read: ${reason}. It was left untouched.`, {
+    code: 'config_corrupt',
+    exitCode: ExitCode.usage,
+    hint: `Fix the file by hand, or move it aside (mv ${file} ${file}.bak) and run \`igny8 connect\` again.`,
+    cause: error,
+  })
+}

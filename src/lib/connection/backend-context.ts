@@ -1,0 +1,134 @@
+/**
+ * Turns a profile plus the environment into a ready BackendClient: which API URL, which credentials
+ * (env IGNY8_API_KEY, env IGNY8_EMAIL + IGNY8_PASSWORD, or the stored ones), where they came from, and
+ * how refreshed tokens are written back. Commands call this through BaseCommand.openBackend().
+ */
+import {type AuthUpdate, type BackendAuth, BackendClient, jwtExpiry, normalizeApiUrl} from '../backend/client.js'
+import {DEFAULT_API_URL} from '../backend/contract.js'
+import {CliError, ExitCode} from '../errors.js'
+import type {Profile, ProfileStore} from '../config/profile-store.js'
+import type {HttpSettings} from '../http/http-client.js'
+import {assertCredentialTransport} from '../http/transport-policy.js'
+import {registerSecret} from '../secrets.js'
+
+export type CredentialSource = 'profile' | 'env'
+export type AuthMethod = 'jwt' | 'api-key'
+
+export interface BackendContext {
+  client: BackendClient
+  apiUrl: string
+  authMethod: AuthMethod
+  credentialSource: CredentialSource
+  profileName: string
+  profile: Profile | undefined
+  /** Logged in from IGNY8_EMAIL/IGNY8_PASSWORD in this run. */
+  user?: {id?: number; email: string} | null
+}
+
+export interface OpenBackendOptions {
+  store: ProfileStore
+  profileName: string
+  apiUrlFlag?: string
+  allowHttp: boolean
+  http: HttpSettings
+  notice: (message: string) => void
+}
+
+export async function openBackend(options: OpenBackendOptions): Promise<BackendContext> {
+  const {store, profileName, notice} = options
+  const profile = store.get(profileName)
+  const apiUrl = resolveApiUrl(options.apiUrlFlag, profile, notice)
+  const envKey = process.env.IGNY8_API_KEY
+  const envEmail = process.env.IGNY8_EMAIL
+  const envPassword = process.env.IGNY8_PASSWORD
+  const stored = profile?.secrets ?? {}
+  const storedHasCredentials = Boolean(stored.apiKey || stored.refreshToken)
+
+  let auth: BackendAuth
+  let credentialSource: CredentialSource
+  let authMethod: AuthMethod
+  let pendingLogin: {email: string; password: string} | undefined
+  if (envKey) {
+    registerSecret(envKey)
+    auth = {kind: 'api-key', key: envKey}
+    credentialSource = 'env'
+    authMethod = 'api-key'
+    if (storedHasCredentials) notice(`IGNY8_API_KEY overrides the credentials stored in profile "${profileName}".`)
+  } else if (envEmail && envPassword) {
+    registerSecret(envPassword)
+    auth = {kind: 'none'}
+    pendingLogin = {email: envEmail, password: envPassword}
+    credentialSource = 'env'
+    authMethod = 'jwt'
+    if (storedHasCredentials) notice(`IGNY8_EMAIL/IGNY8_PASSWORD override the credentials stored in profile "${profileName}".`)
+  } else if (profile?.authMethod === 'api-key' && stored.apiKey) {
+    auth = {kind: 'api-key', key: stored.apiKey, scheme: stored.apiKeyScheme}
+    credentialSource = 'profile'
+    authMethod = 'api-key'
+  } else if (profile?.authMethod === 'jwt' && stored.accessToken && stored.refreshToken) {
+    auth = {kind: 'jwt', access: stored.accessToken, refresh: stored.refreshToken, accessExpiresAt: stored.accessTokenExpiresAt}
+    credentialSource = 'profile'
+    authMethod = 'jwt'
+  } else {
+    throw notConnected(profileName, profile)
+  }
+
+  assertCredentialTransport(apiUrl, 'IGNY8 credentials', options.allowHttp)
+  const client = new BackendClient({
+    apiUrl,
+    auth,
+    http: options.http,
+    onAuthUpdate:
+      credentialSource === 'profile'
+        ? async (update) => {
+            await store.update(profileName, (current) => (current ? applyAuthUpdate(current, update) : current))
+          }
+        : undefined,
+  })
+
+  let user = profile?.user
+  if (pendingLogin) {
+    const login = await client.login(pendingLogin.email, pendingLogin.password)
+    client.useTokens(login.access, login.refresh)
+    user = {id: login.user.id, email: login.user.email}
+  }
+
+  return {client, apiUrl, authMethod, credentialSource, profileName, profile, user}
+}
+
+export function resolveApiUrl(flag: string | undefined, profile: Profile | undefined, notice: (message: string) => void): string {
+  if (flag) return normalizeApiUrl(flag)
+  const env = process.env.IGNY8_API_URL
+  if (env) {
+    const url = normalizeApiUrl(env)
+    if (profile?.apiUrl && profile.apiUrl !== url) notice(`IGNY8_API_URL overrides the API URL stored in the profile (${profile.apiUrl}).`)
+    return url
+  }
+
+  return normalizeApiUrl(profile?.apiUrl ?? DEFAULT_API_URL)
+}
+
+export function applyAuthUpdate(profile: Profile, update: AuthUpdate): Profile {
+  const secrets = {...profile.secrets}
+  if (update.kind === 'jwt') {
+    secrets.accessToken = update.access
+    secrets.refreshToken = update.refresh
+    secrets.accessTokenExpiresAt = update.accessExpiresAt ?? jwtExpiry(update.access)
+    secrets.refreshTokenExpiresAt = update.refreshExpiresAt ?? jwtExpiry(update.refresh)
+  } else {
+    secrets.apiKeyScheme = update.scheme
+  }
+
+  return {...profile, secrets}
+}
+
+function notConnected(profileName: string, profile: Profile | undefined): CliError {
+  const message = profile
+    ? `Profile "${profileName}" holds no IGNY8 credentials (logged out?).`
+    : `Not connected: there is no profile "${profileName}".`
+  return new CliError(message, {
+    code: 'not_connected',
+    exitCode: ExitCode.notConnected,
+    hint: 'Run `igny8 connect`, or set IGNY8_API_KEY (or IGNY8_EMAIL and IGNY8_PASSWORD).',
+  })
+}

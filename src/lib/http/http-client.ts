@@ -1,0 +1,130 @@
+/**
+ * One got instance per server, configured once: timeouts, retries with capped back-off that honour
+ * `Retry-After` and IGNY8's `X-Throttle-Reset`, keep-alive connection reuse, and a `--debug` trace
+ * (method, URL, status, timing; secrets masked). got is imported lazily: it costs ~100 ms at start-up.
+ */
+import http from 'node:http'
+import https from 'node:https'
+import type {Got, RetryObject} from 'got'
+
+import {redact} from '../secrets.js'
+
+export interface HttpSettings {
+  /** Whole-request timeout per attempt. */
+  timeoutMs: number
+  /** Retries after the first attempt, for idempotent requests (and POSTs that opt in). */
+  retries: number
+  /** The longest Retry-After / X-Throttle-Reset wait honoured; a longer one ends the retries. */
+  maxRetryAfterMs: number
+  /** Upper bound of the exponential back-off. */
+  backoffLimitMs: number
+  userAgent: string
+  trace?: (line: string) => void
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>
+}
+
+export const defaultHttpSettings = (userAgent: string, trace?: (line: string) => void): HttpSettings => ({
+  timeoutMs: numberFromEnv('IGNY8_HTTP_TIMEOUT_MS', 30_000),
+  retries: numberFromEnv('IGNY8_HTTP_RETRIES', 3),
+  maxRetryAfterMs: numberFromEnv('IGNY8_MAX_RETRY_AFTER_MS', 60_000),
+  backoffLimitMs: numberFromEnv('IGNY8_BACKOFF_LIMIT_MS', 8000),
+  userAgent,
+  trace,
+})
+
+function numberFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  return Number.isFinite(value) && value >= 0 ? value : fallback
+}
+
+let sharedAgents: {http: http.Agent; https: https.Agent} | undefined
+/** Keep-alive agents shared by every client in the process, so requests to one host reuse connections. */
+function agents(): {http: http.Agent; https: https.Agent} {
+  sharedAgents ??= {
+    http: new http.Agent({keepAlive: true, maxSockets: 32}),
+    https: new https.Agent({keepAlive: true, maxSockets: 32}),
+  }
+  return sharedAgents
+}
+
+export const RETRY_STATUS_CODES = [408, 429, 500, 502, 503, 504, 521, 522, 524]
+
+export async function createHttp(settings: HttpSettings): Promise<Got> {
+  const {default: got} = await import('got')
+  const trace = settings.trace
+  return got.extend({
+    agent: agents(),
+    headers: {'user-agent': settings.userAgent, ...settings.headers},
+    timeout: {request: settings.timeoutMs},
+    throwHttpErrors: false,
+    followRedirect: true,
+    maxRedirects: 10,
+    retry: {
+      limit: settings.retries,
+      methods: ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'],
+      statusCodes: RETRY_STATUS_CODES,
+      maxRetryAfter: settings.maxRetryAfterMs,
+      backoffLimit: settings.backoffLimitMs,
+      calculateDelay: (retry) => retryDelay(retry, settings),
+    },
+    hooks: {
+      afterResponse: trace
+        ? [
+            (response) => {
+              const ms = Math.round(response.timings.phases.total ?? 0)
+              trace(redact(`${response.request.options.method} ${String(response.url)} → ${response.statusCode} in ${ms} ms${authNote(response.request.options.headers)}`))
+              return response
+            },
+          ]
+        : [],
+      beforeRetry: trace
+        ? [
+            (error, retryCount) => {
+              const status = error.response ? `HTTP ${error.response.statusCode}` : (error.code ?? error.name)
+              trace(redact(`retry ${retryCount} of ${error.options.method} ${String(error.options.url)} after ${status}`))
+            },
+          ]
+        : [],
+      beforeError: trace
+        ? [
+            (error) => {
+              trace(redact(`${error.options.method} ${String(error.options.url)} failed: ${error.code ?? error.name}`))
+              return error
+            },
+          ]
+        : [],
+    },
+  })
+}
+
+function authNote(headers: Record<string, unknown>): string {
+  const auth = headers.authorization
+  if (typeof auth !== 'string') return ''
+  const scheme = auth.split(' ')[0] ?? ''
+  return ` [authorization: ${scheme} ***]`
+}
+
+/**
+ * got has already applied its rules (method, status, limit, Retry-After within maxRetryAfter) to
+ * `computedValue`; 0 means "do not retry" and must stay 0. A 429 without Retry-After waits until
+ * IGNY8's `X-Throttle-Reset` when that is within the cap.
+ */
+export function retryDelay(retry: RetryObject, settings: Pick<HttpSettings, 'maxRetryAfterMs' | 'backoffLimitMs'>): number {
+  const {computedValue, error, retryAfter} = retry
+  if (computedValue === 0) return 0
+  if (retryAfter) return retryAfter
+  const response = error.response
+  if (response?.statusCode === 429) {
+    const reset = Number(response.headers['x-throttle-reset'])
+    if (Number.isFinite(reset) && reset > 0) {
+      const wait = reset * 1000 - Date.now()
+      if (wait > settings.maxRetryAfterMs) return 0
+      if (wait > 0) return wait
+    }
+  }
+
+  return Math.min(computedValue, settings.backoffLimitMs)
+}

@@ -1,0 +1,22 @@
+/**
+ * Credentials travel over https, or over plain http only to this machine (a sandbox, a local
+ * WordPress), unless the user explicitly allows it.
+ */
+import {CliError, ExitCode} from '../errors.js'
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK.test(hostname) || hostname.endsWith('.localhost')
+}
+
+export function assertCredentialTransport(url: string, what: string, allowHttp: boolean): void {
+  const parsed = new URL(url)
+  if (parsed.protocol === 'http:' && !allowHttp && !isLoopbackHost(parsed.hostname)) {
+    throw new CliError(`Refusing to send ${what} over plain http to ${parsed.host}.`, {
+      code: 'insecure_transport',
+      exitCode: ExitCode.usage,
+      hint: 'Use an https URL, or pass --allow-http if you really mean it.',
+    })
+  }
+}
