@@ -126,12 +126,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   /** A BackendClient for the profile, with credentials from the environment or the profile. */
-  protected async openBackend(options: {apiUrl?: string; allowHttp?: boolean} = {}): Promise<import('./lib/connection/backend-context.js').BackendContext> {
+  protected async openBackend(options: {apiUrl?: string; allowHttp?: boolean; integration?: number} = {}): Promise<import('./lib/connection/backend-context.js').BackendContext> {
     const [{openBackend}, store, http] = await Promise.all([import('./lib/connection/backend-context.js'), this.store(), this.httpSettings()])
     return openBackend({
       store,
       profileName: this.flags.profile,
       apiUrlFlag: options.apiUrl,
+      integrationFlag: options.integration,
       allowHttp: options.allowHttp ?? false,
       http,
       notice: (message) => this.notice(message),

@@ -23,12 +23,15 @@ export interface BackendContext {
   profile: Profile | undefined
   /** Logged in from IGNY8_EMAIL/IGNY8_PASSWORD in this run. */
   user?: {id?: number; email: string} | null
+  /** --integration > IGNY8_INTEGRATION_ID > the profile's. */
+  integrationId?: number
 }
 
 export interface OpenBackendOptions {
   store: ProfileStore
   profileName: string
   apiUrlFlag?: string
+  integrationFlag?: number
   allowHttp: boolean
   http: HttpSettings
   notice: (message: string) => void
@@ -93,7 +96,34 @@ export async function openBackend(options: OpenBackendOptions): Promise<BackendC
     user = {id: login.user.id, email: login.user.email}
   }
 
-  return {client, apiUrl, authMethod, credentialSource, profileName, profile, user}
+  const integrationId = resolveIntegrationId(options.integrationFlag, profile, notice)
+  return {client, apiUrl, authMethod, credentialSource, profileName, profile, user, integrationId}
+}
+
+export function resolveIntegrationId(flag: number | undefined, profile: Profile | undefined, notice: (message: string) => void): number | undefined {
+  if (flag !== undefined) return flag
+  const raw = process.env.IGNY8_INTEGRATION_ID
+  if (raw) {
+    if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) {
+      throw new CliError(`IGNY8_INTEGRATION_ID must be a positive integer, got "${raw}".`, {code: 'usage', exitCode: ExitCode.usage})
+    }
+
+    const id = Number(raw)
+    if (profile?.integrationId !== undefined && profile.integrationId !== id) notice(`IGNY8_INTEGRATION_ID overrides the integration stored in the profile (${profile.integrationId}).`)
+    return id
+  }
+
+  return profile?.integrationId
+}
+
+/** The integration to act on, or exit 3 saying how to choose one. */
+export function requireIntegration(context: BackendContext): number {
+  if (context.integrationId !== undefined) return context.integrationId
+  throw new CliError('No WordPress integration is chosen.', {
+    code: 'no_integration',
+    exitCode: ExitCode.notConnected,
+    hint: 'Pass --integration ID, set IGNY8_INTEGRATION_ID, or run `igny8 connect` to store one in the profile.',
+  })
 }
 
 export function resolveApiUrl(flag: string | undefined, profile: Profile | undefined, notice: (message: string) => void): string {

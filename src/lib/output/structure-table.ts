@@ -1,0 +1,39 @@
+/**
+ * The post-type / taxonomy table shown by `structure gather`, `structure push` and
+ * `content-types show`: slug, label, count, (synced count), enabled, fetch limit.
+ */
+import chalk from 'chalk'
+import Table from 'cli-table3'
+
+export interface StructureRow {
+  label?: string
+  count?: number
+  enabled?: boolean
+  fetch_limit?: number
+  synced_count?: number
+}
+
+export function renderStructureTable(items: Record<string, StructureRow>, options: {synced?: boolean} = {}): string {
+  const slugs = Object.keys(items).sort()
+  if (slugs.length === 0) return chalk.dim('  (none)')
+  const head = ['slug', 'label', options.synced ? 'WordPress count' : 'count', ...(options.synced ? ['synced'] : []), 'enabled', 'fetch limit']
+  // cli-table3 colours its borders and head by default, even when piped: colour goes through chalk only.
+  const table = new Table({
+    head: head.map((h) => chalk.bold(h)),
+    style: {head: [], border: [], 'padding-left': 1, 'padding-right': 1},
+    colAligns: ['left', 'left', 'right', ...(options.synced ? (['right'] as const) : []), 'left', 'right'],
+  })
+  for (const slug of slugs) {
+    const item = items[slug]!
+    table.push([
+      slug,
+      item.label ?? '',
+      item.count === undefined ? '-' : String(item.count),
+      ...(options.synced ? [item.synced_count === undefined ? '-' : String(item.synced_count)] : []),
+      item.enabled === undefined ? '-' : item.enabled ? chalk.green('yes') : chalk.dim('no'),
+      item.fetch_limit === undefined ? '-' : String(item.fetch_limit),
+    ])
+  }
+
+  return table.toString()
+}

@@ -1,0 +1,64 @@
+import {expect} from 'chai'
+import fs from 'node:fs'
+import path from 'node:path'
+
+import {ProfileStore} from '../../../src/lib/config/profile-store.js'
+import {CliError} from '../../../src/lib/errors.js'
+
+describe('ProfileStore', () => {
+  const dir = (): string => path.join(process.env.IGNY8_CONFIG_DIR!, 'nested')
+
+  it('creates the folder 0700 and the file 0600, and keeps several profiles', async () => {
+    const store = await ProfileStore.open(dir())
+    await store.update('default', () => ({apiUrl: 'https://a.test/api/v1', secrets: {apiKey: 'k-1234'}}))
+    await store.update('ci', () => ({apiUrl: 'https://b.test/api/v1'}))
+    expect(fs.statSync(dir()).mode & 0o777).to.equal(0o700)
+    expect(fs.statSync(store.file).mode & 0o777).to.equal(0o600)
+    expect(Object.keys(store.list()).sort()).to.deep.equal(['ci', 'default'])
+    expect(store.get('default')?.secrets?.apiKey).to.equal('k-1234')
+  })
+
+  it('restores mode 0600 after a write even when the file was made world-readable', async () => {
+    const store = await ProfileStore.open(dir())
+    await store.update('default', () => ({}))
+    fs.chmodSync(store.file, 0o644)
+    expect(store.permissionWarning()).to.include('chmod 600')
+    await store.update('default', (p) => ({...p, wpUser: 'admin'}))
+    expect(fs.statSync(store.file).mode & 0o777).to.equal(0o600)
+  })
+
+  it('reports invalid JSON naming the file and leaves it byte-identical', async () => {
+    fs.mkdirSync(dir(), {recursive: true})
+    const file = path.join(dir(), 'config.json')
+    fs.writeFileSync(file, '{"profiles": {"default": ', {mode: 0o600})
+    const store = await ProfileStore.open(dir()).catch((error: unknown) => error)
+    const error = store instanceof ProfileStore ? await store.update('x', () => ({})).catch((e: unknown) => e) : store
+    expect(error).to.be.instanceOf(CliError)
+    expect((error as CliError).exitCode).to.equal(2)
+    expect((error as CliError).message).to.include(file)
+    expect(fs.readFileSync(file, 'utf8')).to.equal('{"profiles": {"default": ')
+  })
+
+  it('reports a file of the wrong shape and never resets it', async () => {
+    fs.mkdirSync(dir(), {recursive: true})
+    const file = path.join(dir(), 'config.json')
+    fs.writeFileSync(file, '{"profiles": {"default": {"integrationId": "seven"}}}', {mode: 0o600})
+    const store = await ProfileStore.open(dir())
+    const error = await store.update('other', () => ({})).catch((e: unknown) => e)
+    expect(error).to.be.instanceOf(CliError)
+    expect((error as CliError).message).to.include('profiles.default.integrationId')
+    expect(fs.readFileSync(file, 'utf8')).to.include('"seven"')
+  })
+
+  it('rejects profile names that are not safe', async () => {
+    const store = await ProfileStore.open(dir())
+    const error = await store.update('../evil', () => ({})).catch((e: unknown) => e)
+    expect((error as CliError).exitCode).to.equal(2)
+  })
+
+  it('loses no update when many writers race', async () => {
+    const stores = await Promise.all(Array.from({length: 10}, () => ProfileStore.open(dir())))
+    await Promise.all(stores.map((store, i) => store.update(`p${i}`, () => ({apiUrl: `https://${i}.test`}))))
+    expect(Object.keys(stores[0]!.list())).to.have.length(10)
+  })
+})
