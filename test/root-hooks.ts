@@ -29,7 +29,8 @@ export const mochaHooks = {
     for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key]
     Object.assign(process.env, savedEnv)
     if (pending.length > 0 && this.currentTest?.state === 'passed') {
-      this.test?.error(new Error(`unused nock interceptors: ${pending.join(', ')}`))
+      const hook = this.test as Mocha.Hook | undefined
+      hook?.error(new Error(`unused nock interceptors: ${pending.join(', ')}`))
     }
   },
 }
