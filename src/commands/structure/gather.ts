@@ -1,0 +1,78 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../base-command.js'
+import {allowHttpFlag} from '../../lib/flags.js'
+
+/** The flags that say which WordPress to read and how; `structure push` gathers with the same ones. */
+export const gatherFlags = {
+  'wp-url': Flags.string({description: 'WordPress site URL (env IGNY8_WP_URL; default: the profile\'s).', helpValue: 'URL'}),
+  source: Flags.option({
+    description: 'Where to read: the IGNY8 plugin\'s site metadata, core REST, or the plugin when it answers (auto).',
+    options: ['auto', 'rest', 'plugin'] as const,
+    default: 'auto' as const,
+  })(),
+  'wp-user': Flags.string({description: 'WordPress user for application-password auth (env IGNY8_WP_USER; optional).', helpValue: 'USER'}),
+  'wp-app-password-stdin': Flags.boolean({description: 'Read the WordPress application password from stdin (env IGNY8_WP_APP_PASSWORD).', default: false}),
+  enable: Flags.string({description: 'Enable these post types or taxonomies.', helpValue: 'SLUG,...', multiple: true, delimiter: ','}),
+  disable: Flags.string({description: 'Disable these post types or taxonomies.', helpValue: 'SLUG,...', multiple: true, delimiter: ','}),
+  'fetch-limit': Flags.string({description: 'Fetch limit of one post type or taxonomy (repeatable).', helpValue: 'SLUG=N', multiple: true}),
+  concurrency: Flags.integer({description: 'Collections counted at the same time.', default: 8, min: 1, max: 32}),
+  'allow-http': allowHttpFlag,
+}
+
+export default class StructureGather extends BaseCommand<typeof StructureGather> {
+  static override aliases = ['gather-structure']
+
+  static override summary = 'Read a WordPress site\'s post types and taxonomies, with their counts.'
+
+  static override description = `Finds the REST API (Link header, /wp-json/, ?rest_route=/), reads /wp/v2/types and /wp/v2/taxonomies, and counts each collection from X-WP-Total with one request each; or reads the IGNY8 plugin's /wp-json/igny8/v1/site-metadata/ (--source plugin, or auto when it answers the site API key).
+
+Included: public, REST-visible post types and taxonomies, without WordPress internals (attachment, nav_menu_item, wp_* types, nav_menu …). Counts are published items. post, page, category and post_tag are enabled with fetch limit 100, the rest disabled with 50; --enable, --disable and --fetch-limit change that.
+
+The result is the body IGNY8's update-structure expects; --output writes it to a file.`
+
+  static override examples = [
+    {description: 'Read a site anonymously', command: '<%= config.bin %> <%= command.id %> --wp-url https://example.com'},
+    {description: 'Enable products and keep the JSON', command: '<%= config.bin %> <%= command.id %> --enable product,product_cat --fetch-limit product=200 --output structure.json'},
+    {description: 'Authenticate with an application password', command: 'printf \'%s\' "$WP_APP_PASSWORD" | <%= config.bin %> <%= command.id %> --wp-user editor --wp-app-password-stdin'},
+  ]
+
+  static override flags = {
+    ...gatherFlags,
+    output: Flags.string({char: 'o', description: 'Also write the result (JSON) to this file, atomically.', helpValue: 'FILE'}),
+  }
+
+  public async run(): Promise<import('../../lib/backend/contract.js').StructurePayload> {
+    const [{resolveGatherInputs}, {gatherStructure}, {createHttp}, {renderStructureTable}, {describeOrigin}] = await Promise.all([
+      import('../../lib/structure/gather-inputs.js'),
+      import('../../lib/structure/gather.js'),
+      import('../../lib/http/http-client.js'),
+      import('../../lib/output/structure-table.js'),
+      import('../../lib/structure/report.js'),
+    ])
+    const {flags} = this
+    const store = await this.store()
+    const inputs = await resolveGatherInputs(flags, {
+      setting: (name, sources) => this.setting(name, sources),
+      notice: (message) => this.notice(message),
+      profileName: flags.profile,
+      profile: store.get(flags.profile),
+    })
+    const http = await createHttp(await this.httpSettings())
+    const {payload, report} = await this.spin(`Reading the structure of ${inputs.siteUrl.host}`, async () => gatherStructure({...inputs, http}))
+    if (flags.output) {
+      const {writeJsonFile} = await import('../../lib/structure/payload-file.js')
+      await writeJsonFile(flags.output, payload)
+    }
+
+    if (!this.jsonEnabled()) {
+      this.log(`Post types\n${renderStructureTable(payload.post_types)}\n\nTaxonomies\n${renderStructureTable(payload.taxonomies)}`)
+    }
+
+    if (report.pluginSkipped) this.progress(`IGNY8 plugin not used: ${report.pluginSkipped}.`)
+    this.progress(describeOrigin(report))
+    if (flags.output) this.progress(`Wrote ${flags.output}.`)
+    for (const warning of report.warnings) this.notice(warning)
+    return payload
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The WordPress site URL a user gives (`--wp-url`, IGNY8_WP_URL, the profile): checked once here, so the
+ * rest of the client can assume an http(s) URL without credentials, query or fragment, ending in "/".
+ */
+import {usageError} from '../errors.js'
+import {isLoopbackHost} from '../http/transport-policy.js'
+
+export function parseSiteUrl(raw: string): URL {
+  const text = raw.trim()
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw usageError(`Invalid WordPress URL "${raw}": expected an http(s) URL like https://example.com.`, 'Include the scheme: https://example.com.', 'invalid_url')
+  }
+
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw usageError(`Invalid WordPress URL "${raw}": only http and https are supported.`, undefined, 'invalid_url')
+  }
+
+  if (url.username || url.password) {
+    throw usageError('The WordPress URL must not contain credentials.', 'Use --wp-user with --wp-app-password-stdin instead.', 'invalid_url')
+  }
+
+  url.search = ''
+  url.hash = ''
+  if (!url.pathname.endsWith('/')) url.pathname += '/'
+  return url
+}
+
+/** Whether a secret sent to `url` would cross the network unencrypted (the rule of assertCredentialTransport). */
+export function isCleartext(url: string | URL): boolean {
+  const parsed = typeof url === 'string' ? new URL(url) : url
+  return parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)
+}
