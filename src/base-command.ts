@@ -126,7 +126,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   /** A BackendClient for the profile, with credentials from the environment or the profile. */
-  protected async openBackend(options: {apiUrl?: string; allowHttp?: boolean; integration?: number} = {}): Promise<import('./lib/connection/backend-context.js').BackendContext> {
+  protected async openBackend(options: {apiUrl?: string; allowHttp?: boolean; integration?: number; deferLogin?: boolean} = {}): Promise<import('./lib/connection/backend-context.js').BackendContext> {
     const [{openBackend}, store, http] = await Promise.all([import('./lib/connection/backend-context.js'), this.store(), this.httpSettings()])
     return openBackend({
       store,
@@ -134,9 +134,23 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       apiUrlFlag: options.apiUrl,
       integrationFlag: options.integration,
       allowHttp: options.allowHttp ?? false,
+      deferLogin: options.deferLogin,
       http,
       notice: (message) => this.notice(message),
     })
+  }
+
+  /** What a gather needs from the command: settings precedence, notices, the profile, HTTP and a spinner. */
+  protected async gatherContext(): Promise<import('./lib/structure/run-gather.js').RunGatherContext> {
+    const store = await this.store()
+    return {
+      setting: (name, sources) => this.setting(name, sources),
+      notice: (message) => this.notice(message),
+      profileName: this.flags.profile,
+      profile: store.get(this.flags.profile),
+      http: await this.httpSettings(),
+      around: (text, work) => this.spin(text, work),
+    }
   }
 
   /**

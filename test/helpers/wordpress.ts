@@ -48,8 +48,11 @@ export function parseEnv(text: string): WordPressEnv {
   return env as WordPressEnv
 }
 
-/** The running lab's settings, starting a lab first when none runs. */
-export function ensureWordPress(): Promise<WordPressEnv> {
+/**
+ * The running lab's settings, starting a lab first when none runs. Read afresh on every call: other
+ * suites add posts (EXPECT_POSTS grows) or switch permalinks.
+ */
+export async function ensureWordPress(): Promise<WordPressEnv> {
   if (!lab) {
     lab = startOrReuse()
     lab.catch(() => {
@@ -57,7 +60,8 @@ export function ensureWordPress(): Promise<WordPressEnv> {
     })
   }
 
-  return lab
+  await lab
+  return wordPressEnv()
 }
 
 async function startOrReuse(): Promise<WordPressEnv> {
@@ -75,6 +79,13 @@ async function startOrReuse(): Promise<WordPressEnv> {
 /** Fresh settings (EXPECT_* change after add-posts, WP_REST_URL after permalinks). */
 export async function wordPressEnv(): Promise<WordPressEnv> {
   return parseEnv(await script(['env']))
+}
+
+/** Publishes `count` more posts in the running lab; resolves with the new published total. */
+export async function addPosts(count: number): Promise<number> {
+  const line = (await script(['add-posts', String(count)])).split('\n').find((l) => l.startsWith('EXPECT_POSTS='))
+  if (!line) throw new Error('scripts/wordpress.sh add-posts printed no EXPECT_POSTS')
+  return Number(line.slice('EXPECT_POSTS='.length))
 }
 
 export async function setRestMode(mode: RestMode): Promise<void> {

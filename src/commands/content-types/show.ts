@@ -33,7 +33,7 @@ Nothing stored yet is not an error: the command says so and how to fix it (exit 
   }
 
   private async print(result: ContentTypesResult): Promise<void> {
-    const [{isStructureStored, structureAgeMs, formatAge, DEFAULT_MAX_AGE_MS}, {renderStructureTable}] = await Promise.all([
+    const [{isStructureStored, structureAgeMs, formatAge, DEFAULT_MAX_AGE_MS}, {renderStructureTables}] = await Promise.all([
       import('../../lib/sync/content-types.js'),
       import('../../lib/output/structure-table.js'),
     ])
@@ -46,11 +46,7 @@ Nothing stored yet is not an error: the command says so and how to fix it (exit 
     const flag = (value: boolean | null): string => (value === null ? 'unknown' : value ? 'on' : 'off')
     this.log(`Integration ${result.integrationId} · plugin connection ${flag(result.plugin_connection_enabled)} · two-way sync ${flag(result.two_way_sync_enabled)}`)
     this.log('')
-    this.log('Post types')
-    this.log(renderStructureTable(result.post_types, {synced: true}))
-    this.log('')
-    this.log('Taxonomies')
-    this.log(renderStructureTable(result.taxonomies, {synced: true}))
+    this.log(renderStructureTables(result, {synced: true}))
     this.log('')
     const age = structureAgeMs(result.last_structure_fetch)
     if (result.last_structure_fetch && age !== undefined) {

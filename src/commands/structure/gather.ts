@@ -43,30 +43,20 @@ The result is the body IGNY8's update-structure expects; --output writes it to a
   }
 
   public async run(): Promise<import('../../lib/backend/contract.js').StructurePayload> {
-    const [{resolveGatherInputs}, {gatherStructure}, {createHttp}, {renderStructureTable}, {describeOrigin}] = await Promise.all([
-      import('../../lib/structure/gather-inputs.js'),
-      import('../../lib/structure/gather.js'),
-      import('../../lib/http/http-client.js'),
+    const [{runGather}, {renderStructureTables}, {describeOrigin}] = await Promise.all([
+      import('../../lib/structure/run-gather.js'),
       import('../../lib/output/structure-table.js'),
       import('../../lib/structure/report.js'),
     ])
     const {flags} = this
-    const store = await this.store()
-    const inputs = await resolveGatherInputs(flags, {
-      setting: (name, sources) => this.setting(name, sources),
-      notice: (message) => this.notice(message),
-      profileName: flags.profile,
-      profile: store.get(flags.profile),
-    })
-    const http = await createHttp(await this.httpSettings())
-    const {payload, report} = await this.spin(`Reading the structure of ${inputs.siteUrl.host}`, async () => gatherStructure({...inputs, http}))
+    const {payload, report} = await runGather(flags, await this.gatherContext())
     if (flags.output) {
       const {writeJsonFile} = await import('../../lib/structure/payload-file.js')
       await writeJsonFile(flags.output, payload)
     }
 
     if (!this.jsonEnabled()) {
-      this.log(`Post types\n${renderStructureTable(payload.post_types)}\n\nTaxonomies\n${renderStructureTable(payload.taxonomies)}`)
+      this.log(renderStructureTables(payload))
     }
 
     if (report.pluginSkipped) this.progress(`IGNY8 plugin not used: ${report.pluginSkipped}.`)

@@ -25,6 +25,8 @@ export interface BackendContext {
   user?: {id?: number; email: string} | null
   /** --integration > IGNY8_INTEGRATION_ID > the profile's. */
   integrationId?: number
+  /** With `deferLogin`: the IGNY8_EMAIL/IGNY8_PASSWORD login still to make before any authenticated request. */
+  login?: () => Promise<void>
 }
 
 export interface OpenBackendOptions {
@@ -35,6 +37,8 @@ export interface OpenBackendOptions {
   allowHttp: boolean
   http: HttpSettings
   notice: (message: string) => void
+  /** Leave the IGNY8_EMAIL/IGNY8_PASSWORD login to `context.login()` (a health check times it as its own step). */
+  deferLogin?: boolean
 }
 
 export async function openBackend(options: OpenBackendOptions): Promise<BackendContext> {
@@ -89,15 +93,22 @@ export async function openBackend(options: OpenBackendOptions): Promise<BackendC
         : undefined,
   })
 
-  let user = profile?.user
+  const integrationId = resolveIntegrationId(options.integrationFlag, profile, notice)
+  const context: BackendContext = {client, apiUrl, authMethod, credentialSource, profileName, profile, user: profile?.user, integrationId}
   if (pendingLogin) {
-    const login = await client.login(pendingLogin.email, pendingLogin.password)
-    client.useTokens(login.access, login.refresh)
-    user = {id: login.user.id, email: login.user.email}
+    const {email, password} = pendingLogin
+    const login = async (): Promise<void> => {
+      const result = await client.login(email, password)
+      client.useTokens(result.access, result.refresh)
+      context.user = {id: result.user.id, email: result.user.email}
+      context.login = undefined
+    }
+
+    if (options.deferLogin) context.login = login
+    else await login()
   }
 
-  const integrationId = resolveIntegrationId(options.integrationFlag, profile, notice)
-  return {client, apiUrl, authMethod, credentialSource, profileName, profile, user, integrationId}
+  return context
 }
 
 export function resolveIntegrationId(flag: number | undefined, profile: Profile | undefined, notice: (message: string) => void): number | undefined {

@@ -37,3 +37,8 @@ export function renderStructureTable(items: Record<string, StructureRow>, option
 
   return table.toString()
 }
+
+/** Both tables of a structure, headed "Post types" and "Taxonomies". */
+export function renderStructureTables(structure: {post_types: Record<string, StructureRow>; taxonomies: Record<string, StructureRow>}, options: {synced?: boolean} = {}): string {
+  return `Post types\n${renderStructureTable(structure.post_types, options)}\n\nTaxonomies\n${renderStructureTable(structure.taxonomies, options)}`
+}

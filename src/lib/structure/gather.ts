@@ -189,7 +189,7 @@ async function wordPressVersion(transport: WordPressTransport, discovery: Discov
 }
 
 /** `[]` in the index means WordPress will ignore application passwords; undefined when unknown. */
-function applicationPasswordsAvailable(index: RestIndex | undefined): boolean | undefined {
+export function applicationPasswordsAvailable(index: RestIndex | undefined): boolean | undefined {
   if (!index?.authentication) return undefined
   return !Array.isArray(index.authentication) && 'application-passwords' in index.authentication
 }
