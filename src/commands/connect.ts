@@ -30,7 +30,7 @@ With several sites, pass --site (an id, domain or name); a terminal asks. The pr
   }
 
   public async run(): Promise<import('../lib/connection/connect.js').ConnectResult> {
-    const [{connect}, {readSecret, canPrompt, askLine}, {resolveApiUrl}, {usageError}] = await Promise.all([
+    const [{connect}, {readSecret, canPrompt, askLine}, {resolveApiUrl, resolveIntegrationId}, {usageError}] = await Promise.all([
       import('../lib/connection/connect.js'),
       import('../lib/input/secret.js'),
       import('../lib/connection/backend-context.js'),
@@ -43,7 +43,11 @@ With several sites, pass --site (an id, domain or name); a terminal asks. The pr
 
     const credentials = await this.credentials({readSecret, canPrompt, askLine, usageError})
     const wpUrl = this.setting('WordPress URL', {flag: flags['wp-url'], env: 'IGNY8_WP_URL', stored: undefined}).value
-    if (wpUrl !== undefined) validateHttpUrl(wpUrl, usageError)
+    if (wpUrl !== undefined) {
+      const {parseSiteUrl} = await import('../lib/wordpress/site-url.js')
+      parseSiteUrl(wpUrl)
+    }
+
     const wpUser = this.setting('WordPress user', {flag: flags['wp-user'], env: 'IGNY8_WP_USER'}).value
     const wpAppPassword = await readSecret({
       what: 'the WordPress application password',
@@ -53,11 +57,8 @@ With several sites, pass --site (an id, domain or name); a terminal asks. The pr
     })
     if (wpAppPassword && !wpUser) throw usageError('A WordPress application password needs --wp-user (or IGNY8_WP_USER).')
 
-    const integrationId = this.setting('integration', {
-      flag: flags.integration,
-      env: 'IGNY8_INTEGRATION_ID',
-      parse: (raw) => parsePositiveInt(raw, 'IGNY8_INTEGRATION_ID', usageError),
-    }).value
+    // connect chooses afresh: the stored integration is not a default here.
+    const integrationId = resolveIntegrationId(flags.integration, undefined, (m) => this.notice(m))
 
     const {profile, result} = await this.spin('Connecting to IGNY8', async () =>
       connect(flags.profile, {
@@ -121,20 +122,4 @@ With several sites, pass --site (an id, domain or name); a terminal asks. The pr
     if (!password) throw deps.usageError(`No password for ${login}.`, 'Pipe it to --password-stdin or set IGNY8_PASSWORD.', 'missing_credentials')
     return {kind: 'password', email: login, password: password.value}
   }
-}
-
-function validateHttpUrl(value: string, usageError: typeof import('../lib/errors.js').usageError): void {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw usageError(`Invalid WordPress URL "${value}": expected an http(s) URL like https://example.com.`)
-  }
-
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`Invalid WordPress URL "${value}": only http and https are supported.`)
-}
-
-function parsePositiveInt(raw: string, name: string, usageError: typeof import('../lib/errors.js').usageError): number {
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw usageError(`${name} must be a positive integer, got "${raw}".`)
-  return Number(raw)
 }

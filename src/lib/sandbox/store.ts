@@ -4,7 +4,7 @@
  * the old or the new state, never half of one. A file that exists but is not a valid state is never
  * overwritten: start-up fails and the file is left for the user to inspect.
  */
-import {randomBytes} from 'node:crypto'
+import {writeFileSync} from 'atomically'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -87,38 +87,8 @@ function readState(file: string): SandboxState | undefined {
   return parsed.data
 }
 
+/** The state file: 0600 in a 0700 folder, replaced atomically (temp file, fsync, rename). */
 export function writeAtomically(file: string, text: string): void {
-  const dir = path.dirname(file)
-  fs.mkdirSync(dir, {recursive: true, mode: 0o700})
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
-  const fd = fs.openSync(temp, 'w', 0o600)
-  try {
-    fs.writeSync(fd, text)
-    fs.fchmodSync(fd, 0o600)
-    fs.fsyncSync(fd)
-  } catch (error) {
-    fs.closeSync(fd)
-    fs.rmSync(temp, {force: true})
-    throw error
-  }
-
-  fs.closeSync(fd)
-  try {
-    fs.renameSync(temp, file)
-  } catch (error) {
-    fs.rmSync(temp, {force: true})
-    throw error
-  }
-
-  // Make the rename itself durable; not every platform lets a directory be opened, so best effort.
-  try {
-    const dirFd = fs.openSync(dir, 'r')
-    try {
-      fs.fsyncSync(dirFd)
-    } finally {
-      fs.closeSync(dirFd)
-    }
-  } catch {
-    // ignored: durability of the directory entry is a bonus, not a requirement
-  }
+  fs.mkdirSync(path.dirname(file), {recursive: true, mode: 0o700})
+  writeFileSync(file, text, {encoding: 'utf8', mode: 0o600, fsync: true})
 }

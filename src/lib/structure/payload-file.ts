@@ -1,29 +1,23 @@
 /**
- * `--output FILE`: the payload as JSON, written atomically (a temp file in the same folder, flushed, then
- * renamed over the target), so a reader never sees half a file and a failed run leaves the old one.
+ * Files igny8 writes for users (`--output`, `--junit`): written atomically by `atomically` (a temp file
+ * in the same folder, fsynced, renamed over the target, purged if the process is interrupted), so a
+ * reader never sees half a file and a failed run leaves the old one.
  */
-import {randomBytes} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 
 import {CliError, ExitCode} from '../errors.js'
 
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  const {writeFile} = await import('atomically')
   const target = path.resolve(file)
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
-  // An existing file keeps its mode; a new one gets the usual 0644 (less the umask).
+  // An existing file keeps its mode; a new one gets the usual 0644.
   const mode = await fs.stat(target).then((stat) => stat.mode & 0o777, () => 0o644)
-  let handle: fs.FileHandle | undefined
   try {
-    handle = await fs.open(temp, 'wx', mode)
-    await handle.writeFile(content, 'utf8')
-    await handle.sync()
-    await handle.close()
-    handle = undefined
-    await fs.rename(temp, target)
+    // atomically would create missing folders; a typo in the path should fail instead.
+    if (!(await fs.stat(path.dirname(target))).isDirectory()) throw new Error(`${path.dirname(target)} is not a folder`)
+    await writeFile(target, content, {encoding: 'utf8', mode, fsync: true})
   } catch (error) {
-    await handle?.close().catch(() => {})
-    await fs.rm(temp, {force: true})
     throw new CliError(`Cannot write ${file}: ${(error as Error).message}`, {
       code: 'output_unwritable',
       exitCode: ExitCode.usage,
