@@ -67,8 +67,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     activeCommand = this
     if (!signalsHooked) {
       signalsHooked = true
-      process.once('SIGINT', () => activeCommand?.interrupted())
-      process.once('SIGTERM', () => activeCommand?.interrupted())
+      // Persistent, not once: atomically (used by conf) re-raises the signal after its own cleanup, and
+      // that second delivery must reach us again instead of killing the process by default.
+      process.on('SIGINT', () => activeCommand?.interrupted())
+      process.on('SIGTERM', () => activeCommand?.interrupted())
     }
   }
 
