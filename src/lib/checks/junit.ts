@@ -2,22 +2,30 @@
  * JUnit XML for CI systems: one <testsuite> per site (or profile), one <testcase> per check;
  * `fail` (and `warn` under --strict) become <failure>, `skip` becomes <skipped>.
  */
+import fs from 'node:fs/promises'
+import path from 'node:path'
+
+import {usageError} from '../errors.js'
 import type {CheckResult} from './runner.js'
 
 export interface JUnitSuite {
   name: string
   checks: CheckResult[]
+  /** Start of each test case's classname (default `igny8`); a fleet keeps each site's apart. */
+  classPrefix?: string
+  /** Shown by CI systems beside the suite (site id, integration id). */
+  properties?: Record<string, string>
 }
 
 export function toJUnit(suites: JUnitSuite[], options: {strict: boolean; timestamp?: string}): string {
   const timestamp = options.timestamp ?? new Date().toISOString().replace(/\.\d+Z$/, '')
+  const failed = (c: CheckResult): boolean => c.status === 'fail' || (options.strict && c.status === 'warn')
   let tests = 0
   let failures = 0
   let skipped = 0
   let time = 0
   const parts: string[] = []
   for (const suite of suites) {
-    const failed = (c: CheckResult): boolean => c.status === 'fail' || (options.strict && c.status === 'warn')
     const suiteFailures = suite.checks.filter((c) => failed(c)).length
     const suiteSkipped = suite.checks.filter((c) => c.status === 'skip').length
     const suiteTime = suite.checks.reduce((sum, c) => sum + c.durationMs, 0) / 1000
@@ -26,15 +34,21 @@ export function toJUnit(suites: JUnitSuite[], options: {strict: boolean; timesta
     skipped += suiteSkipped
     time += suiteTime
     parts.push(
-      `  <testsuite name="${xml(suite.name)}" tests="${suite.checks.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}" time="${seconds(suiteTime)}" timestamp="${timestamp}">`,
+      `  <testsuite name="${attr(suite.name)}" tests="${suite.checks.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}" time="${seconds(suiteTime)}" timestamp="${timestamp}">`,
     )
+    const properties = Object.entries(suite.properties ?? {})
+    if (properties.length > 0) {
+      parts.push('    <properties>', ...properties.map(([name, value]) => `      <property name="${attr(name)}" value="${attr(value)}"/>`), '    </properties>')
+    }
+
     for (const check of suite.checks) {
-      const open = `    <testcase classname="igny8.${xml(check.id.split('.')[0] ?? check.id)}" name="${xml(check.id)}: ${xml(check.title)}" time="${seconds(check.durationMs / 1000)}"`
+      const classname = `${suite.classPrefix ?? 'igny8'}.${check.id.split('.')[0] ?? check.id}`
+      const open = `    <testcase classname="${attr(classname)}" name="${attr(`${check.id}: ${check.title}`)}" time="${seconds(check.durationMs / 1000)}"`
       const text = [check.detail, check.hint ? `Hint: ${check.hint}` : ''].filter(Boolean).join('\n')
       if (failed(check)) {
-        parts.push(`${open}>`, `      <failure message="${xml(check.detail)}" type="${check.status}${check.required ? '' : ' (optional)'}">${xml(text)}</failure>`, '    </testcase>')
+        parts.push(`${open}>`, `      <failure message="${attr(check.detail)}" type="${check.status}${check.required ? '' : ' (optional)'}">${xml(text)}</failure>`, '    </testcase>')
       } else if (check.status === 'skip') {
-        parts.push(`${open}>`, `      <skipped message="${xml(check.detail)}"/>`, '    </testcase>')
+        parts.push(`${open}>`, `      <skipped message="${attr(check.detail)}"/>`, '    </testcase>')
       } else {
         parts.push(`${open}>`, `      <system-out>${xml(`${check.status}: ${text}`)}</system-out>`, '    </testcase>')
       }
@@ -56,14 +70,32 @@ function seconds(value: number): string {
   return value.toFixed(3)
 }
 
-/** Escapes text for XML attributes and content; drops characters XML 1.0 cannot carry. */
+/**
+ * Escapes text for XML content; drops what XML 1.0 cannot carry at all (most control characters,
+ * U+FFFE/U+FFFF, and UTF-16 halves without their other half).
+ */
 export function xml(text: string): string {
   return text
     // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
     .replaceAll('"', '&quot;')
     .replaceAll("'", '&apos;')
+}
+
+/** For attribute values: also keeps line breaks and tabs, which a parser would turn into spaces. */
+export function attr(text: string): string {
+  return xml(text).replaceAll('\n', '&#10;').replaceAll('\r', '&#13;').replaceAll('\t', '&#9;')
+}
+
+/** A report that cannot be written is a usage error found before the checks run, not after. */
+export async function assertJUnitTarget(file: string): Promise<void> {
+  const folder = path.dirname(path.resolve(file))
+  try {
+    await fs.access(folder, fs.constants.W_OK)
+  } catch {
+    throw usageError(`Cannot write the JUnit report ${file}: the folder ${folder} does not exist or is not writable.`, undefined, 'output_unwritable')
+  }
 }

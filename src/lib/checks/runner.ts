@@ -19,7 +19,7 @@ export interface CheckResult {
 }
 
 export interface CheckOutcome {
-  status: Exclude<CheckStatus, 'skip'> | 'skip'
+  status: CheckStatus
   detail: string
   hint?: string
 }
@@ -30,6 +30,10 @@ export interface CheckDefinition {
   required: boolean
   /** Ids of checks that must pass or warn first. */
   needs?: string[]
+  /** Ids of optional steps that must not have failed; skipped is fine (WordPress credentials, when none are configured). */
+  needsUnlessSkipped?: string[]
+  /** Ids of checks that must have finished first, whatever their outcome (a round trip overwrites what they read). */
+  after?: string[]
   run: () => Promise<CheckOutcome>
 }
 
@@ -40,15 +44,19 @@ export interface CheckSummary {
   skip: number
 }
 
-export async function runChecks(definitions: CheckDefinition[]): Promise<CheckResult[]> {
+/**
+ * Runs `definitions` and resolves with their results in the order given. `given` are results known
+ * already (checks shared by several sites, run once): definitions may need them; they are not returned.
+ */
+export async function runChecks(definitions: CheckDefinition[], given: CheckResult[] = []): Promise<CheckResult[]> {
+  assertGraph(definitions, given)
+  const results = new Map<string, Promise<CheckResult>>(given.map((r) => [r.id, Promise.resolve(r)]))
   const byId = new Map(definitions.map((d) => [d.id, d]))
-  const results = new Map<string, Promise<CheckResult>>()
+  const rootCauses: RootCauses = new Map()
   const resultOf = (id: string): Promise<CheckResult> => {
     let pending = results.get(id)
     if (!pending) {
-      const definition = byId.get(id)
-      if (!definition) throw new Error(`unknown check ${id}`)
-      pending = runOne(definition, resultOf)
+      pending = runOne(byId.get(id)!, resultOf, rootCauses)
       results.set(id, pending)
     }
 
@@ -58,12 +66,45 @@ export async function runChecks(definitions: CheckDefinition[]): Promise<CheckRe
   return Promise.all(definitions.map((d) => resultOf(d.id)))
 }
 
-async function runOne(definition: CheckDefinition, resultOf: (id: string) => Promise<CheckResult>): Promise<CheckResult> {
-  const needs = await Promise.all((definition.needs ?? []).map((id) => resultOf(id)))
-  const blocked = needs.find((n) => n.status === 'fail' || n.status === 'skip')
-  const base = {id: definition.id, title: definition.title, required: definition.required}
+/** Unknown ids, duplicates and cycles are programming errors: better caught here than as a hang. */
+function assertGraph(definitions: CheckDefinition[], given: CheckResult[]): void {
+  const known = new Set(given.map((r) => r.id))
+  const byId = new Map<string, CheckDefinition>()
+  for (const d of definitions) {
+    if (byId.has(d.id) || known.has(d.id)) throw new Error(`check ${d.id} is defined twice`)
+    byId.set(d.id, d)
+  }
+
+  const state = new Map<string, 'visiting' | 'done'>()
+  const visit = (id: string, path: string[]): void => {
+    if (known.has(id) || state.get(id) === 'done') return
+    const definition = byId.get(id)
+    if (!definition) throw new Error(`check ${path.at(-1)} depends on unknown check ${id}`)
+    if (state.get(id) === 'visiting') throw new Error(`checks depend on each other in a cycle: ${[...path, id].join(' → ')}`)
+    state.set(id, 'visiting')
+    for (const next of prerequisites(definition)) visit(next, [...path, id])
+    state.set(id, 'done')
+  }
+
+  for (const d of definitions) visit(d.id, [])
+}
+
+function prerequisites(definition: CheckDefinition): string[] {
+  return [...(definition.needs ?? []), ...(definition.needsUnlessSkipped ?? []), ...(definition.after ?? [])]
+}
+
+/** Why a check was skipped for a prerequisite, by check id. */
+type RootCauses = Map<string, string>
+
+async function runOne(definition: CheckDefinition, resultOf: (id: string) => Promise<CheckResult>, rootCauses: RootCauses): Promise<CheckResult> {
+  const results = (ids: string[] = []) => Promise.all(ids.map((id) => resultOf(id)))
+  const [needs, unlessSkipped] = await Promise.all([results(definition.needs), results(definition.needsUnlessSkipped), results(definition.after)])
+  const blocked = needs.find((n) => n.status === 'fail' || n.status === 'skip') ?? unlessSkipped.find((n) => n.status === 'fail')
   if (blocked) {
-    return {...base, status: 'skip', durationMs: 0, detail: `skipped: ${blocked.id} ${blocked.status === 'fail' ? 'failed' : 'was skipped'}`}
+    // Name the root cause, not the link in between: "skipped: backend.reachable failed" all down the chain.
+    const cause = rootCauses.get(blocked.id) ?? `${blocked.id} ${blocked.status === 'fail' ? 'failed' : 'was skipped'}`
+    rootCauses.set(definition.id, cause)
+    return result(definition, {status: 'skip', detail: `skipped: ${cause}`}, 0)
   }
 
   const started = performance.now()
@@ -72,14 +113,21 @@ async function runOne(definition: CheckDefinition, resultOf: (id: string) => Pro
     outcome = await definition.run()
   } catch (error) {
     outcome = isCliError(error)
-      ? {status: 'fail', detail: error.message, hint: error.hint}
+      ? {status: 'fail', detail: error.requestId ? `${error.message} (request id ${error.requestId})` : error.message, hint: error.hint}
       : {status: 'fail', detail: `unexpected error: ${(error as Error).message}`, hint: 'Re-run with --debug and report it.'}
   }
 
+  return result(definition, outcome, Math.round(performance.now() - started))
+}
+
+/** In the order of the spec: id, title, status, required, durationMs, detail, hint. Secrets masked. */
+function result(definition: CheckDefinition, outcome: CheckOutcome, durationMs: number): CheckResult {
   return {
-    ...base,
+    id: definition.id,
+    title: definition.title,
     status: outcome.status,
-    durationMs: Math.round(performance.now() - started),
+    required: definition.required,
+    durationMs,
     detail: redact(outcome.detail),
     ...(outcome.hint ? {hint: redact(outcome.hint)} : {}),
   }

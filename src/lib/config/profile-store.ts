@@ -23,6 +23,7 @@ export const storedSecretsSchema = z.looseObject({
   wpAppPassword: z.string().optional(),
 })
 export type StoredSecrets = z.infer<typeof storedSecretsSchema>
+const SECRET_FIELDS = ['accessToken', 'refreshToken', 'apiKey', 'wpAppPassword'] as const
 
 export const profileSchema = z.looseObject({
   apiUrl: z.string().optional(),
@@ -98,7 +99,8 @@ export class ProfileStore {
     }
 
     for (const profile of Object.values(parsed.data.profiles ?? {})) {
-      for (const value of Object.values(profile.secrets ?? {})) if (typeof value === 'string') registerSecret(value)
+      // The secrets only: their expiry times and the API-key scheme ("Bearer") must stay readable.
+      for (const key of SECRET_FIELDS) registerSecret(profile.secrets?.[key])
     }
 
     return parsed.data

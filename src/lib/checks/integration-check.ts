@@ -1,0 +1,114 @@
+/**
+ * `igny8 integration check`: the checks of one site (the profile's), or of every site the login sees
+ * (`--all-sites`) — the backend link checked once, then each site's checks through a bounded pool, one
+ * shard of the fleet when asked. Reports are plain data: the command prints them or returns them as JSON.
+ */
+import type {Site} from '../backend/contract.js'
+import {mapWithConcurrency} from '../structure/pool.js'
+import {backendChecks, siteChecks} from './definitions.js'
+import type {JUnitSuite} from './junit.js'
+import {type CheckSettings, type Shard, sitesOfShard} from './options.js'
+import {type CheckResult, type CheckSummary, isOk, runChecks, summarize} from './runner.js'
+import {type CheckEnvironment, RunSession, SiteSession} from './session.js'
+
+export interface CheckReport {
+  ok: boolean
+  profile: string
+  integrationId: number | null
+  checks: CheckResult[]
+  summary: CheckSummary
+  durationMs: number
+}
+
+export interface SiteReport {
+  siteId: number
+  siteName: string
+  integrationId: number | null
+  ok: boolean
+  checks: CheckResult[]
+}
+
+export interface FleetReport {
+  ok: boolean
+  profile: string
+  /** The checks every site shares (configuration and the backend link), run once. */
+  checks: CheckResult[]
+  sites: SiteReport[]
+  /** With --shard: which slice, and how many sites the whole fleet has. */
+  shard: {index: number; count: number; fleetSites: number} | null
+  summary: CheckSummary
+  durationMs: number
+}
+
+export interface FleetOptions {
+  /** Sites checked at the same time. */
+  concurrency: number
+  shard?: Shard
+  /** Called as each site's checks finish (progress). */
+  onSite?: (report: SiteReport, done: number, total: number) => void
+}
+
+export async function checkIntegration(env: CheckEnvironment, settings: CheckSettings): Promise<CheckReport> {
+  const started = performance.now()
+  const run = new RunSession(env)
+  const checks = await runChecks([...backendChecks(run, 'single'), ...siteChecks(SiteSession.configured(run), settings, 'single')])
+  return {
+    ok: isOk(checks, settings.strict),
+    profile: env.profileName,
+    integrationId: run.context?.integrationId ?? null,
+    checks,
+    summary: summarize(checks),
+    durationMs: Math.round(performance.now() - started),
+  }
+}
+
+export async function checkFleet(env: CheckEnvironment, settings: CheckSettings, options: FleetOptions): Promise<FleetReport> {
+  const started = performance.now()
+  const run = new RunSession(env)
+  const shared = await runChecks(backendChecks(run, 'fleet'))
+  const ready = shared.every((check) => check.status === 'pass' || check.status === 'warn')
+  const sites = ready ? sitesOfShard(run.sites, options.shard) : []
+  let done = 0
+  // Each site's session (its gathered structure included) is dropped when its checks finish: only the
+  // results are kept, so memory stays flat however large the fleet.
+  const reports = await mapWithConcurrency(sites, options.concurrency, async (site) => {
+    const report = await checkSite(run, site, settings, shared)
+    options.onSite?.(report, ++done, sites.length)
+    return report
+  })
+  return {
+    ok: isOk(shared, settings.strict) && reports.every((report) => report.ok),
+    profile: env.profileName,
+    checks: shared,
+    sites: reports,
+    shard: options.shard ? {index: options.shard.index, count: options.shard.count, fleetSites: run.sites.length} : null,
+    summary: summarize([...shared, ...reports.flatMap((report) => report.checks)]),
+    durationMs: Math.round(performance.now() - started),
+  }
+}
+
+async function checkSite(run: RunSession, site: Site, settings: CheckSettings, shared: CheckResult[]): Promise<SiteReport> {
+  const session = SiteSession.ofFleet(run, site)
+  const checks = await runChecks(siteChecks(session, settings, 'fleet'), shared)
+  // Already settled by integration.found (it always runs once the shared checks passed): no request.
+  const integration = await session.integration().catch(() => undefined)
+  return {siteId: site.id, siteName: site.name, integrationId: integration?.id ?? null, ok: isOk(checks, settings.strict), checks}
+}
+
+/** One JUnit test suite per site (and one for the shared backend checks of a fleet). */
+export function junitSuites(report: CheckReport | FleetReport): JUnitSuite[] {
+  if (!('sites' in report)) {
+    const integration = report.integrationId === null ? '' : `, integration ${report.integrationId}`
+    return [{name: `profile ${report.profile}${integration}`, checks: report.checks, properties: {profile: report.profile, integrationId: String(report.integrationId ?? '')}}]
+  }
+
+  return [
+    {name: `backend (profile ${report.profile})`, checks: report.checks, properties: {profile: report.profile}},
+    ...report.sites.map((site) => ({
+      name: `site ${site.siteId} ${site.siteName}`,
+      classPrefix: `igny8.site${site.siteId}`,
+      checks: site.checks,
+      properties: {siteId: String(site.siteId), siteName: site.siteName, integrationId: String(site.integrationId ?? '')},
+    })),
+  ]
+}

@@ -1,0 +1,164 @@
+/**
+ * What the checks of one run share, fetched once on first use by whichever check needs it first: the
+ * backend context (opened by `config`), the sites the login sees (read by `backend.auth`), and per site
+ * the integration, the stored content types, the WordPress discovery and the live structure. A
+ * SiteSession lives only as long as its site's checks, so nothing gathered outlives them.
+ */
+import type {Got} from 'got'
+
+import type {Integration, Site} from '../backend/contract.js'
+import {integrationWordPressUrl} from '../backend/contract.js'
+import type {Profile} from '../config/profile-store.js'
+import type {BackendContext} from '../connection/backend-context.js'
+import {notConnectedError} from '../errors.js'
+import {createHttp, type HttpSettings} from '../http/http-client.js'
+import {type GatherOptions, type GatherResult, gatherStructure} from '../structure/gather.js'
+import {type GatherFlagValues, type GatherInputContext, resolveGatherInputs} from '../structure/gather-inputs.js'
+import {parseOverrides} from '../structure/selection.js'
+import {type ContentTypesResult, readContentTypes} from '../sync/content-types.js'
+import {type Discovery, RestDiscovery} from '../wordpress/discovery.js'
+import {parseSiteUrl} from '../wordpress/site-url.js'
+import {WordPressTransport} from '../wordpress/transport.js'
+
+/** Everything a gather needs except the HTTP client. */
+export type GatherInputs = Omit<GatherOptions, 'http'>
+
+/** What the command hands the checks: its settings precedence, profile and HTTP settings. */
+export interface CheckEnvironment {
+  profileName: string
+  /** BaseCommand.openBackend() with the IGNY8_EMAIL/IGNY8_PASSWORD login deferred to `backend.auth`. */
+  openBackend: () => Promise<BackendContext>
+  /** The stored profile as it is now (a token refresh rewrites it). */
+  readProfile: () => Profile | undefined
+  /** The gather flags (WordPress side) and BaseCommand.gatherContext(), read when `config` runs. */
+  gather: {flags: GatherFlagValues; context: () => Promise<GatherInputContext>}
+  http: HttpSettings
+}
+
+/** A function that runs `work` once and hands every caller the same promise. */
+export function once<T>(work: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined
+  return () => {
+    pending ??= work()
+    return pending
+  }
+}
+
+export class RunSession {
+  /** The sites the login sees, as `backend.auth` read them. */
+  sites: Site[] = []
+  /** The WordPress side of a single-site run, resolved by `config`. */
+  inputs?: GatherInputs
+  /** Set once `config` opened the backend. */
+  context?: BackendContext
+  private readonly wordpressHttp = once(() => createHttp(this.env.http))
+  private readonly gatherContext = once(() => this.env.gather.context())
+
+  constructor(readonly env: CheckEnvironment) {}
+
+  async openBackend(): Promise<BackendContext> {
+    this.context = await this.env.openBackend()
+    return this.context
+  }
+
+  /** Only after `config` passed (every other check needs it). */
+  get backend(): BackendContext {
+    if (!this.context) throw new Error('the backend is used before the config check opened it')
+    return this.context
+  }
+
+  /** Resolves the single-site WordPress inputs (flag > env > profile); may read stdin, so only once. */
+  async resolveInputs(): Promise<GatherInputs> {
+    this.inputs = await resolveGatherInputs(this.env.gather.flags, await this.gatherContext())
+    return this.inputs
+  }
+
+  http(): Promise<Got> {
+    return this.wordpressHttp()
+  }
+
+  siteName(siteId: number | undefined): string | undefined {
+    return this.sites.find((site) => site.id === siteId)?.name
+  }
+
+  /**
+   * The WordPress side of one site of a fleet: its integration's URL. The profile's WordPress
+   * credentials and site API key belong to the profile's own site; every other site is read
+   * anonymously, so no secret of one site is ever sent to another.
+   */
+  async fleetInputs(site: Site, integration: Integration): Promise<GatherInputs> {
+    const url = integrationWordPressUrl(integration)
+    if (!url) {
+      throw notConnectedError(
+        `Integration ${integration.id} has no WordPress URL (external_site_url).`,
+        'Set the site URL of the integration in the IGNY8 app, or reconnect the IGNY8 plugin from that WordPress.',
+        'missing_wp_url',
+      )
+    }
+
+    const {flags} = this.env.gather
+    const context = await this.gatherContext()
+    // A site API key that sees one site is that site's key.
+    const own = context.profile?.site?.id === site.id || (this.backend.authMethod === 'api-key' && this.sites.length === 1)
+    if (own) return resolveGatherInputs({...flags, 'wp-url': url}, context)
+    return {
+      siteUrl: parseSiteUrl(url),
+      source: flags.source,
+      allowHttp: flags['allow-http'],
+      concurrency: flags.concurrency,
+      overrides: parseOverrides({enable: flags.enable, disable: flags.disable, fetchLimit: flags['fetch-limit']}),
+    }
+  }
+}
+
+/** One site's data, each piece fetched once. */
+export class SiteSession {
+  readonly integration: () => Promise<Integration>
+  readonly contentTypes: () => Promise<ContentTypesResult>
+  readonly inputs: () => Promise<GatherInputs>
+  readonly transport: () => Promise<WordPressTransport>
+  readonly discovery: () => Promise<Discovery>
+  readonly live: () => Promise<GatherResult>
+
+  constructor(
+    readonly run: RunSession,
+    locate: (session: SiteSession) => Promise<Integration>,
+    inputs: (session: SiteSession) => Promise<GatherInputs>,
+  ) {
+    this.integration = once(() => locate(this))
+    this.contentTypes = once(async () => readContentTypes(run.backend.client, (await this.integration()).id))
+    this.inputs = once(() => inputs(this))
+    this.transport = once(async () => new WordPressTransport(await run.http()))
+    this.discovery = once(async () => new RestDiscovery(await this.transport()).discover((await this.inputs()).siteUrl))
+    this.live = once(async () => gatherStructure({...(await this.inputs()), http: await run.http()}))
+  }
+
+  /** The site of the profile: its integration id comes from the configuration. */
+  static configured(run: RunSession): SiteSession {
+    return new SiteSession(
+      run,
+      () => run.backend.client.getIntegration(run.backend.integrationId!),
+      async () => run.inputs!,
+    )
+  }
+
+  /** A site of the fleet: its WordPress integration is looked up, its WordPress URL comes from it. */
+  static ofFleet(run: RunSession, site: Site): SiteSession {
+    return new SiteSession(
+      run,
+      async () => {
+        const [integration] = await run.backend.client.listIntegrations(site.id)
+        if (!integration) {
+          throw notConnectedError(
+            `Site ${site.id} "${site.name}" has no WordPress integration.`,
+            'Connect the IGNY8 WordPress plugin on that site, or add its WordPress integration in the IGNY8 app.',
+            'no_integration',
+          )
+        }
+
+        return integration
+      },
+      async (session) => run.fleetInputs(site, await session.integration()),
+    )
+  }
+}
