@@ -144,12 +144,21 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** What a gather needs from the command: settings precedence, notices, the profile, HTTP and a spinner. */
   protected async gatherContext(): Promise<import('./lib/structure/run-gather.js').RunGatherContext> {
-    const store = await this.store()
+    let profile: import('./lib/config/profile-store.js').Profile | undefined
+    try {
+      profile = (await this.store()).get(this.flags.profile)
+    } catch (error) {
+      // A gather told which site to read needs no profile: a broken config file must not stop it.
+      const named = (this.flags as {'wp-url'?: string})['wp-url'] !== undefined || Boolean(process.env.IGNY8_WP_URL)
+      if (!named || !isCliError(error) || error.code !== 'config_corrupt') throw error
+      this.notice(`${error.message} Reading WordPress without the stored profile.`)
+    }
+
     return {
       setting: (name, sources) => this.setting(name, sources),
       notice: (message) => this.notice(message),
       profileName: this.flags.profile,
-      profile: store.get(this.flags.profile),
+      profile,
       http: await this.httpSettings(),
       around: (text, work) => this.spin(text, work),
     }
@@ -264,7 +273,12 @@ export function toCliError(error: unknown): CliError {
   const err = error as Error & {oclif?: {exit?: number}; parse?: unknown}
   if (err && (PARSE_ERRORS.has(err.constructor?.name) || err.parse !== undefined || err.oclif?.exit === 2)) {
     const lines = String(err.message).split('\n').map((line) => line.trim()).filter(Boolean)
-    const message = lines.filter((line) => !line.startsWith('See more help')).join(' ')
+    let message = lines.filter((line) => !line.startsWith('See more help')).join(' ')
+    // `--password=…` is not a flag (secrets never are), but what follows "=" may well be the secret.
+    const unknown = (err as {flags?: unknown}).flags
+    if (err.constructor?.name === 'NonExistentFlagsError' && Array.isArray(unknown)) {
+      message = `Nonexistent flag${unknown.length === 1 ? '' : 's'}: ${unknown.map((flag) => String(flag).replace(/=[\s\S]*$/, '=***')).join(', ')}`
+    }
     return new CliError(message || 'Invalid usage.', {code: 'usage', exitCode: ExitCode.usage, hint: 'See --help for usage.', cause: error})
   }
 

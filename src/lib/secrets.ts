@@ -15,7 +15,10 @@ export function registerSecret(value: string | undefined | null): void {
 }
 
 const JWT_SHAPE = /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]{4,}/g
-const AUTH_HEADER = /\b(Bearer|ApiKey|Basic)\s+[\w.~+/=-]{4,}/gi
+/** IGNY8 site API keys look like `igny8_aBcD3fG…` (contract §2.2): masked even when a server echoes someone else's. */
+const API_KEY_SHAPE = /\bigny8_[A-Za-z0-9]{16,}/g
+// Credentials are long; a word after a scheme name ("the Bearer scheme") is prose, not a secret.
+const AUTH_HEADER = /\b(Bearer|ApiKey|Basic)\s+(?=[\w.~+/=-]{12,})[\w.~+/=-]+/gi
 
 export const MASK = '***'
 
@@ -26,5 +29,5 @@ export function redact(text: string): string {
     if (out.includes(secret)) out = out.split(secret).join(MASK)
   }
 
-  return out.replace(JWT_SHAPE, MASK).replace(AUTH_HEADER, (_m, scheme: string) => `${scheme} ${MASK}`)
+  return out.replace(JWT_SHAPE, MASK).replace(API_KEY_SHAPE, MASK).replace(AUTH_HEADER, (_m, scheme: string) => `${scheme} ${MASK}`)
 }

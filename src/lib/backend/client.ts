@@ -297,7 +297,16 @@ export class BackendClient {
       })
     } catch (error) {
       const problem = describeNetworkError(error, url)
-      throw new CliError(`IGNY8 backend unreachable: ${problem?.message ?? (error as Error).message}`, {
+      if (problem?.kind === 'too-large') {
+        throw new CliError(`The IGNY8 backend sent an answer igny8 cannot use: ${problem.message}.`, {
+          code: 'unexpected_response',
+          exitCode: ExitCode.unexpected,
+          hint: 'Is the API URL the IGNY8 API root (…/api/v1)? A proxy may be in the way.',
+          cause: error,
+        })
+      }
+
+      throw new CliError(`IGNY8 backend unreachable: ${problem?.message ?? (error as Error).message}.`, {
         code: problem?.kind === 'timeout' ? 'backend_timeout' : 'backend_unreachable',
         exitCode: ExitCode.backend,
         hint: problem?.hint ?? `Check the API URL (${this.apiUrl}) and your network; --debug shows each request.`,
@@ -366,7 +375,8 @@ export class BackendClient {
 
     const message = serverMessage(answer.body)
     const requestId = answer.requestId
-    const suffix = message ? `: ${message}` : ''
+    // Every message below ends with its own full stop: drop the server's ("…this action..").
+    const suffix = message ? `: ${message.trim().replace(/\.+$/, '')}` : ''
     if (status === 401) {
       const apiKey = this.auth.kind === 'api-key'
       throw new CliError(`The IGNY8 backend rejected the ${apiKey ? 'site API key' : 'credentials'} (HTTP 401)${suffix}.`, {
@@ -444,7 +454,11 @@ export class BackendClient {
 
   private notJson(answer: Answer, expected: string): CliError {
     const type = headerValue(answer.response, 'content-type') ?? 'no content type'
-    const what = looksHtml(answer.response) ? 'an HTML page' : `non-JSON (${type})`
+    const what = looksHtml(answer.response)
+      ? 'an HTML page'
+      : /json/i.test(type)
+        ? `a body that is not valid JSON (${type}, ${Buffer.byteLength(answer.response.body ?? '')} bytes: cut short or malformed)`
+        : `non-JSON (${type})`
     return new CliError(`The server at ${this.apiUrl} answered ${what} with HTTP ${answer.status}; expected ${expected}.`, {
       code: 'unexpected_response',
       exitCode: ExitCode.unexpected,

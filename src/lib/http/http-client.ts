@@ -5,7 +5,7 @@
  */
 import http from 'node:http'
 import https from 'node:https'
-import type {Got, RetryObject} from 'got'
+import type {CancelableRequest, Got, HandlerFunction, RetryObject} from 'got'
 
 import {redact} from '../secrets.js'
 
@@ -18,6 +18,8 @@ export interface HttpSettings {
   maxRetryAfterMs: number
   /** Upper bound of the exponential back-off. */
   backoffLimitMs: number
+  /** The largest response body read; a larger one is abandoned (ResponseTooLargeError). */
+  maxResponseBytes?: number
   userAgent: string
   trace?: (line: string) => void
   /** Extra headers sent with every request. */
@@ -29,6 +31,7 @@ export const defaultHttpSettings = (userAgent: string, trace?: (line: string) =>
   retries: numberFromEnv('IGNY8_HTTP_RETRIES', 3),
   maxRetryAfterMs: numberFromEnv('IGNY8_MAX_RETRY_AFTER_MS', 60_000),
   backoffLimitMs: numberFromEnv('IGNY8_BACKOFF_LIMIT_MS', 8000),
+  maxResponseBytes: numberFromEnv('IGNY8_MAX_RESPONSE_BYTES', DEFAULT_MAX_RESPONSE_BYTES),
   userAgent,
   trace,
 })
@@ -50,6 +53,46 @@ function agents(): {http: http.Agent; https: https.Agent} {
   return sharedAgents
 }
 
+/**
+ * got buffers whole bodies with no limit of its own: a broken proxy or site streaming without end would
+ * take all memory. 16 MiB is far above anything IGNY8 or WordPress answers (a full REST index is ~200 KB).
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
+export class ResponseTooLargeError extends Error {
+  readonly code = 'ERR_RESPONSE_TOO_LARGE'
+  constructor(
+    readonly url: string,
+    readonly limit: number,
+  ) {
+    super(`the answer from ${url} is larger than ${limit % 1_048_576 === 0 ? `${limit / 1_048_576} MiB` : `${limit} bytes`}`)
+    this.name = 'ResponseTooLargeError'
+  }
+}
+
+/** Abandons a response once its declared or received size passes `limit` bytes. */
+function responseSizeLimit(limit: number): HandlerFunction {
+  return (options, next) => {
+    if (options.isStream) return next(options)
+    const request = next(options) as unknown as CancelableRequest
+    let tooLarge = false
+    request.on('downloadProgress', ({transferred, total}) => {
+      if (!tooLarge && (transferred > limit || (total ?? 0) > limit)) {
+        tooLarge = true
+        request.cancel()
+      }
+    })
+    return (async () => {
+      try {
+        return await request
+      } catch (error) {
+        if (tooLarge) throw new ResponseTooLargeError(String(options.url), limit)
+        throw error
+      }
+    })() as never
+  }
+}
+
 export const RETRY_STATUS_CODES = [408, 429, 500, 502, 503, 504, 521, 522, 524]
 
 export async function createHttp(settings: HttpSettings): Promise<Got> {
@@ -60,6 +103,7 @@ export async function createHttp(settings: HttpSettings): Promise<Got> {
     headers: {'user-agent': settings.userAgent, ...settings.headers},
     timeout: {request: settings.timeoutMs},
     throwHttpErrors: false,
+    handlers: settings.maxResponseBytes ? [responseSizeLimit(settings.maxResponseBytes)] : [],
     followRedirect: true,
     maxRedirects: 10,
     retry: {

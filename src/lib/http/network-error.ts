@@ -16,7 +16,7 @@ const TLS_CODES = new Set([
 ])
 
 export interface NetworkProblem {
-  kind: 'dns' | 'refused' | 'reset' | 'timeout' | 'tls' | 'redirects' | 'other'
+  kind: 'dns' | 'refused' | 'reset' | 'timeout' | 'tls' | 'redirects' | 'too-large' | 'other'
   message: string
   hint?: string
 }
@@ -27,6 +27,10 @@ export function describeNetworkError(error: unknown, url: string): NetworkProble
   const host = hostOf(url)
   if (name === 'TimeoutError' || code === 'ETIMEDOUT') {
     return {kind: 'timeout', message: `${host} did not answer in time (${message ?? 'timeout'})`}
+  }
+
+  if (code === 'ERR_RESPONSE_TOO_LARGE') {
+    return {kind: 'too-large', message: `${message ?? 'the answer is too large'}; it was not read to the end`}
   }
 
   if (name === 'MaxRedirectsError' || code === 'ERR_TOO_MANY_REDIRECTS') {

@@ -3,10 +3,12 @@
  * update-structure — or, with --dry-run, compared with what the backend holds and not sent.
  */
 import fs from 'node:fs/promises'
+import type {z} from 'zod'
 
 import type {BackendClient} from '../backend/client.js'
-import {describeIssues, type StructurePayload, structurePayloadSchema, type UpdateStructureData} from '../backend/contract.js'
-import {CliError, ExitCode} from '../errors.js'
+import {type StructurePayload, structurePayloadSchema, type UpdateStructureData} from '../backend/contract.js'
+import {CliError, ExitCode, isCliError} from '../errors.js'
+import {describeNetworkError} from '../http/network-error.js'
 import {readStdin} from '../input/secret.js'
 import {type DiffEntry, diffStructure, STRUCTURE_KINDS} from './diff.js'
 
@@ -43,7 +45,8 @@ export async function loadPayloadFile(file: string): Promise<StructurePayload> {
 
   let json: unknown
   try {
-    json = JSON.parse(text)
+    // Editors on Windows save UTF-8 with a byte-order mark, which JSON.parse refuses.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''))
   } catch (error) {
     throw new CliError(`The structure in ${name} is not valid JSON: ${(error as Error).message}.`, {code: 'structure_invalid', exitCode: ExitCode.usage})
   }
@@ -54,21 +57,121 @@ export async function loadPayloadFile(file: string): Promise<StructurePayload> {
     json = rest
   }
 
+  // JSON.parse keeps a "__proto__" key as an own property, but validation and any later copy would drop it
+  // silently (unchecked): refuse it instead.
+  const protoPath = findProtoKey(json)
+  if (protoPath) {
+    throw new CliError(`Invalid structure in ${name}: ${protoPath}: "__proto__" is not accepted as a key.`, {code: 'structure_invalid', exitCode: ExitCode.usage})
+  }
+
   const parsed = structurePayloadSchema.safeParse(json)
   if (!parsed.success) {
-    throw new CliError(`Invalid structure in ${name}: ${describeIssues(parsed.error)}.`, {
+    throw new CliError(`Invalid structure in ${name}: ${describePayloadIssues(parsed.error)}.`, {
       code: 'structure_invalid',
       exitCode: ExitCode.usage,
       hint: 'The file must be the update-structure body that `igny8 structure gather --output FILE` writes.',
     })
   }
 
+  const unsendable = unserializablePath(parsed.data)
+  if (unsendable) {
+    throw new CliError(`Invalid structure in ${name}: ${unsendable}: nested too deeply to be sent.`, {code: 'structure_invalid', exitCode: ExitCode.usage})
+  }
+
   return parsed.data
 }
 
+/** Extra fields pass validation as they are; one nested thousands deep cannot be turned back into JSON. */
+function unserializablePath(payload: StructurePayload): string | undefined {
+  const fits = (value: unknown): boolean => {
+    try {
+      JSON.stringify(value)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  if (fits(payload)) return undefined
+  for (const [key, value] of Object.entries(payload)) {
+    if (key !== 'post_types' && key !== 'taxonomies') {
+      if (!fits(value)) return payloadPath([key])
+      continue
+    }
+
+    for (const [slug, item] of Object.entries(value as Record<string, Record<string, unknown>>)) {
+      for (const [field, inner] of Object.entries(item)) if (!fits(inner)) return payloadPath([key, slug, field])
+    }
+  }
+
+  return '(top level)'
+}
+
+/** `post_types.product.count`; a key that is not a plain word is quoted (`post_types[" "]`); `(top level)` for none. */
+export function payloadPath(segments: ReadonlyArray<PropertyKey>): string {
+  let out = ''
+  for (const segment of segments) {
+    if (typeof segment === 'number') out += `[${segment}]`
+    else if (typeof segment === 'string' && /^[\w-]+$/.test(segment)) out += out ? `.${segment}` : segment
+    else out += `[${JSON.stringify(String(segment))}]`
+  }
+
+  return out || '(top level)'
+}
+
+/** Every issue with its field path (`post_types.product.count: …`, or `(top level): …`). */
+function describePayloadIssues(error: z.ZodError, max = 5): string {
+  const lines = error.issues.slice(0, max).map((issue) => {
+    const where = payloadPath(issue.path)
+    // zod reports a bad record key with the record's own message ("expected an object keyed by …").
+    const message = issue.code === 'invalid_key' ? 'not a WordPress slug (lowercase letters, digits, "-" and "_", at most 64)' : issue.message
+    return `${where}: ${message}`
+  })
+  return lines.join('; ') + (error.issues.length > max ? ` (and ${error.issues.length - max} more)` : '')
+}
+
+/** Where a "__proto__" key sits in the levels whose keys validation copies: the top, the kinds, the items. */
+function findProtoKey(value: unknown, at: string[] = []): string | undefined {
+  if (!value || typeof value !== 'object' || at.length > 2) return undefined
+  for (const [key, child] of Object.entries(value)) {
+    if (key === '__proto__') return payloadPath([...at, key])
+    const found = findProtoKey(child, [...at, key])
+    if (found) return found
+  }
+
+  return undefined
+}
+
 export async function pushStructure(client: BackendClient, integrationId: number, payload: StructurePayload): Promise<PushResult> {
-  const response = await client.updateStructure(integrationId, payload)
-  return {integrationId, response, payload}
+  try {
+    const response = await client.updateStructure(integrationId, payload)
+    return {integrationId, response, payload}
+  } catch (error) {
+    throw outcomeUnknown(error) ?? error
+  }
+}
+
+/**
+ * A push whose answer was lost (5xx, a dropped connection, a timeout, an unreadable 2xx) may have been
+ * stored all the same: say so instead of letting "failed" read as "nothing changed".
+ */
+function outcomeUnknown(error: unknown): CliError | undefined {
+  if (!isCliError(error)) return undefined
+  const lost = describeNetworkError(error.cause, '')?.kind
+  const unknown =
+    error.code === 'backend_error' ||
+    error.code === 'backend_timeout' ||
+    error.code === 'unexpected_response' ||
+    (error.code === 'backend_unreachable' && (lost === 'reset' || lost === 'timeout'))
+  if (!unknown) return undefined
+  const said = /[.!?]$/.test(error.message) ? error.message : `${error.message}.`
+  return new CliError(`${said} Whether the backend stored the structure is unknown.`, {
+    code: error.code,
+    exitCode: error.exitCode,
+    hint: 'Pushing again is safe (it replaces what is stored); `igny8 content-types show` shows what the backend holds now.',
+    requestId: error.requestId,
+    cause: error.cause,
+  })
 }
 
 export async function dryRunPush(client: BackendClient, integrationId: number, payload: StructurePayload): Promise<DryRunResult> {

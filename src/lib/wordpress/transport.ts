@@ -82,6 +82,15 @@ export function transportError(error: unknown, url: string): CliError {
 
   const problem = describeNetworkError(error, url)
   const kind = problem?.kind ?? 'other'
+  if (kind === 'too-large') {
+    return new CliError(`WordPress sent an answer igny8 cannot use: ${problem?.message}.`, {
+      code: 'wordpress_response_too_large',
+      exitCode: ExitCode.unexpected,
+      hint: 'A plugin, cache or proxy may be serving something else at that URL; open it in a browser to see what it sends.',
+      cause: error,
+    })
+  }
+
   return new CliError(`Cannot reach WordPress: ${problem?.message ?? (error as Error).message}.`, {
     code: kind === 'tls' ? 'wordpress_tls' : kind === 'redirects' ? 'wordpress_redirect_loop' : 'wordpress_unreachable',
     exitCode: ExitCode.wordpress,
