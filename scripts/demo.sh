@@ -92,7 +92,8 @@ WP_URL=$(sed -n 's/^WP_URL=//p' "$WORK/wp.env")
 printf 'WordPress is up at %s\n' "$WP_URL"
 
 heading "IGNY8 backend: igny8 sandbox serve --port 0 --wp-url $WP_URL"
-igny8 sandbox serve --port 0 --sites 1 --wp-url "$WP_URL" >"$WORK/sandbox.env" 2>"$WORK/sandbox.log" &
+# node itself in the background (not the igny8 function, whose subshell would hide node's pid from the teardown)
+node "$ROOT/bin/run.js" sandbox serve --port 0 --sites 1 --wp-url "$WP_URL" >"$WORK/sandbox.env" 2>"$WORK/sandbox.log" &
 SANDBOX_PID=$!
 for _ in $(seq 1 300); do
 	grep -qx 'IGNY8_SANDBOX_READY=1' "$WORK/sandbox.env" 2>/dev/null && break

@@ -174,7 +174,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   public override async _run<R>(): Promise<R> {
     const result = await super._run<R>()
-    if (this.pendingExit) this.exit(this.pendingExit)
+    if (this.pendingExit) {
+      await stdoutDrained()
+      this.exit(this.pendingExit)
+    }
+
     return result
   }
 
@@ -233,6 +237,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       }
     }
 
+    await stdoutDrained()
     return this.exit(cliError.exitCode)
   }
 
@@ -247,6 +252,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     // eslint-disable-next-line n/no-process-exit
     process.exit(ExitCode.interrupted)
   }
+}
+
+/**
+ * oclif ends a failing command with process.exit(), which drops whatever a pipe has not taken yet: a
+ * large --json report would be cut at the pipe's 64 KiB. Wait until stdout has handed everything over.
+ */
+async function stdoutDrained(): Promise<void> {
+  if (process.stdout.writableLength === 0 || process.stdout.destroyed) return
+  await new Promise<void>((resolve) => {
+    process.stdout.once('drain', resolve)
+    process.stdout.once('close', resolve)
+  })
 }
 
 function isExit(error: unknown): boolean {
