@@ -10,7 +10,7 @@ export default class ContentTypesShow extends BaseCommand<typeof ContentTypesSho
 
 Nothing stored yet is not an error: the command says so and how to fix it (exit 0).`
 
-  static override aliases = ['show-content-types']
+  static override hiddenAliases = ['show-content-types']
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --integration 42 --json']
 

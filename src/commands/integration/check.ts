@@ -13,7 +13,7 @@ type CheckEnvironment = import('../../lib/checks/session.js').CheckEnvironment
 const DEFAULT_SITE_CONCURRENCY = 4
 
 export default class IntegrationCheck extends BaseCommand<typeof IntegrationCheck> {
-  static override aliases = ['check-integration']
+  static override hiddenAliases = ['check-integration']
 
   static override summary = 'Check every link of the WordPress ↔ IGNY8 sync chain and say which one is broken.'
 

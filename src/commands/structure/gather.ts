@@ -21,7 +21,7 @@ export const gatherFlags = {
 }
 
 export default class StructureGather extends BaseCommand<typeof StructureGather> {
-  static override aliases = ['gather-structure']
+  static override hiddenAliases = ['gather-structure']
 
   static override summary = 'Read a WordPress site\'s post types and taxonomies, with their counts.'
 

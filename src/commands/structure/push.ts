@@ -8,7 +8,7 @@ type PushResult = import('../../lib/sync/push.js').PushResult
 type DryRunResult = import('../../lib/sync/push.js').DryRunResult
 
 export default class StructurePush extends BaseCommand<typeof StructurePush> {
-  static override aliases = ['push-structure']
+  static override hiddenAliases = ['push-structure']
 
   static override summary = 'Send a WordPress site\'s structure to IGNY8 (what the plugin\'s daily sync does).'
 
