@@ -22,7 +22,7 @@ import {
   memoryProbe,
   noteBasicAuth,
   notWordPress,
-  startServer,
+  serverPool,
 } from '../helpers/faults.js'
 import {selfSignedCert, type SelfSignedCert} from '../helpers/tls.js'
 import {type WordPressEnv, ensureWordPress, withPermalinks, withRestMode} from '../helpers/wordpress.js'
@@ -32,16 +32,10 @@ const WRONG_APP_PASSWORD = 'AbCd EfGh IjKl MnOp QrSt UvWx'
 describe('e2e faults: WordPress', function () {
   this.timeout(120_000)
   let wp: WordPressEnv
-  const servers: LocalServer[] = []
+  const {serve, closeAll: closeServers} = serverPool()
 
   const gather = (args: string[], options: {input?: string; env?: NodeJS.ProcessEnv; onSpawn?: CliOptions['onSpawn']} = {}): Promise<CliRun> =>
     igny8(['structure', 'gather', ...args], {input: options.input, onSpawn: options.onSpawn, env: {IGNY8_HTTP_RETRIES: '1', IGNY8_HTTP_TIMEOUT_MS: '5000', ...options.env}})
-  const serve = async (...args: Parameters<typeof startServer>): Promise<LocalServer> => {
-    const server = await startServer(...args)
-    servers.push(server)
-    return server
-  }
-
   before(async function () {
     this.timeout(900_000)
     if (!fs.existsSync(path.join(ROOT, 'dist', 'commands', 'structure', 'gather.js'))) throw new Error('dist is missing: run `npm run build` first')
@@ -53,7 +47,7 @@ describe('e2e faults: WordPress', function () {
   })
 
   after(async () => {
-    await Promise.all(servers.map((server) => server.close()))
+    await closeServers()
   })
 
   describe('unreachable or not WordPress', () => {

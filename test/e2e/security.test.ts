@@ -18,7 +18,6 @@ import path from 'node:path'
 import {ROOT, allOutputs, tempConfigDir} from '../helpers/cli.js'
 import {
   argvLog,
-  connect,
   connected,
   expectFailure,
   expectSuccess,
@@ -28,11 +27,10 @@ import {
   leakedSecrets,
   noteBasicAuth,
   noteProfileSecrets,
-  noteSecret,
   processArguments,
   samplePayload,
   startBackend,
-  startServer,
+  serverPool,
   tlsProxy,
   usedSecrets,
   waitFor,
@@ -64,13 +62,7 @@ describe('e2e security', function () {
   let wp: WordPressEnv
   let work: string
   let payloadFile: string
-  const servers: LocalServer[] = []
-  const serve = async (...args: Parameters<typeof startServer>): Promise<LocalServer> => {
-    const server = await startServer(...args)
-    servers.push(server)
-    return server
-  }
-
+  const {serve, closeAll: closeServers} = serverPool()
   before(async function () {
     this.timeout(900_000)
     if (!fs.existsSync(path.join(ROOT, 'dist', 'commands', 'connect.js'))) throw new Error('dist is missing: run `npm run build` first')
@@ -84,7 +76,7 @@ describe('e2e security', function () {
   })
 
   after(async () => {
-    await Promise.all(servers.map((server) => server.close()))
+    await closeServers()
     await sb?.close()
     if (work) fs.rmSync(work, {recursive: true, force: true})
   })

@@ -410,3 +410,18 @@ export function processArguments(pid: number): string[] {
     return []
   }
 }
+
+/** The local servers a suite starts, all closed by `closeAll()` in its `after` hook. */
+export function serverPool(): {serve: typeof startServer; closeAll: () => Promise<void>} {
+  const servers: LocalServer[] = []
+  return {
+    async serve(...args) {
+      const server = await startServer(...args)
+      servers.push(server)
+      return server
+    },
+    async closeAll() {
+      await Promise.all(servers.splice(0).map((server) => server.close()))
+    },
+  }
+}
