@@ -10,9 +10,15 @@ export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK.test(hostname) || hostname.endsWith('.localhost')
 }
 
+/** Whether a secret sent to `url` would cross the network unencrypted. */
+export function isCleartext(url: string | URL): boolean {
+  const parsed = typeof url === 'string' ? new URL(url) : url
+  return parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)
+}
+
 export function assertCredentialTransport(url: string, what: string, allowHttp: boolean): void {
   const parsed = new URL(url)
-  if (parsed.protocol === 'http:' && !allowHttp && !isLoopbackHost(parsed.hostname)) {
+  if (!allowHttp && isCleartext(parsed)) {
     throw new CliError(`Refusing to send ${what} over plain http to ${parsed.host}.`, {
       code: 'insecure_transport',
       exitCode: ExitCode.usage,

@@ -3,7 +3,6 @@
  * rest of the client can assume an http(s) URL without credentials, query or fragment, ending in "/".
  */
 import {usageError} from '../errors.js'
-import {isLoopbackHost} from '../http/transport-policy.js'
 
 export function parseSiteUrl(raw: string): URL {
   const text = raw.trim()
@@ -28,8 +27,4 @@ export function parseSiteUrl(raw: string): URL {
   return url
 }
 
-/** Whether a secret sent to `url` would cross the network unencrypted (the rule of assertCredentialTransport). */
-export function isCleartext(url: string | URL): boolean {
-  const parsed = typeof url === 'string' ? new URL(url) : url
-  return parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)
-}
+export {isCleartext} from '../http/transport-policy.js'
