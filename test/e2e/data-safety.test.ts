@@ -24,7 +24,7 @@ import {
   noteProfileSecrets,
   samplePayload,
   startBackend,
-  startServer,
+  serverPool,
   storedStructure,
   waitFor,
 } from '../helpers/faults.js'
@@ -35,18 +35,32 @@ describe('e2e data safety', function () {
   let sb: Sandbox
   let site: LocalServer
   let work: string
-  const servers: LocalServer[] = []
+  const {serve, closeAll: closeServers} = serverPool()
+
+  /** A fake WordPress that never answers `route`; `hits()` tells when a request reached it. */
+  async function hangingWordPress(route: string): Promise<{url: string; hits: () => number}> {
+    let hits = 0
+    const server = await serve(
+      fakeWordPress({
+        override(_req, _res, requested) {
+          if (requested !== route) return false
+          hits += 1
+          return true // never answers
+        },
+      }),
+    )
+    return {url: server.url, hits: () => hits}
+  }
 
   before(async () => {
     if (!fs.existsSync(path.join(ROOT, 'dist', 'commands', 'connect.js'))) throw new Error('dist is missing: run `npm run build` first')
-    site = await startServer(fakeWordPress())
-    servers.push(site)
+    site = await serve(fakeWordPress())
     sb = await startBackend(site.url)
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'igny8-safety-'))
   })
 
   after(async () => {
-    await Promise.all(servers.map((server) => server.close()))
+    await closeServers()
     await sb?.close()
     if (work) fs.rmSync(work, {recursive: true, force: true})
   })
@@ -239,36 +253,16 @@ describe('e2e data safety', function () {
     })
 
     it('during a push that gathers first (the WordPress is slow): exit 130', async () => {
-      let types = 0
-      const slow = await startServer(
-        fakeWordPress({
-          override(_req, _res, route) {
-            if (route !== '/wp/v2/types') return false
-            types += 1
-            return true // never answers
-          },
-        }),
-      )
-      servers.push(slow)
-      const run = await interrupt(['structure', 'push', '--wp-url', slow.url], () => types > 0)
+      const slow = await hangingWordPress('/wp/v2/types')
+      const run = await interrupt(['structure', 'push', '--wp-url', slow.url], () => slow.hits() > 0)
       expect(run.code, run.stderr).to.equal(130)
       expect(await requests(sb, 'update-structure')).to.deep.equal([])
     })
 
     it('during a gather with --output: exit 130, nothing left in the folder', async () => {
-      let types = 0
-      const slow = await startServer(
-        fakeWordPress({
-          override(_req, _res, route) {
-            if (route !== '/wp/v2/taxonomies') return false
-            types += 1
-            return true // never answers
-          },
-        }),
-      )
-      servers.push(slow)
+      const slow = await hangingWordPress('/wp/v2/taxonomies')
       const out = fs.mkdtempSync(path.join(work, 'out-'))
-      const run = await interrupt(['structure', 'gather', '--wp-url', slow.url, '--output', path.join(out, 'structure.json')], () => types > 0)
+      const run = await interrupt(['structure', 'gather', '--wp-url', slow.url, '--output', path.join(out, 'structure.json')], () => slow.hits() > 0)
       expect(run.code, run.stderr).to.equal(130)
       expect(fs.readdirSync(out)).to.deep.equal([])
     })
