@@ -39,7 +39,7 @@ const STARTUP_RUNS = Number(process.env.BENCH_RUNS ?? (QUICK ? 8 : 20))
 
 const GATHER = {types: 120, taxonomies: 120, rttMs: 50}
 const FLEET = {sizes: [20, 100, 200], rttMs: 20}
-const TARGETS = {startupRatio: 2.0, gatherBound: 1.25, gatherSpeedup: 6, gatherRssMiB: 80, fleetLinear: 1.25, fleetRss: 1.5}
+const TARGETS = {startupRatio: 2.0, gatherBound: 1.25, gatherSpeedup: 6, gatherRssMB: 80, fleetLinear: 1.25, fleetRss: 1.5}
 
 const rows = []
 const notes = []
@@ -263,7 +263,9 @@ async function gather() {
     target: `≥ ${x(TARGETS.gatherSpeedup, 0)} concurrency ${concurrency}`,
     status: verdict(speedup >= TARGETS.gatherSpeedup),
   })
-  addRow({scenario: 'structure gather peak RSS (both)', rss: mib(rss), target: `≤ ${TARGETS.gatherRssMiB} MiB`, status: verdict(rss > 0 && rss / 1024 <= TARGETS.gatherRssMiB)})
+  // The issue's "80 MB" read strictly: 80 × 10⁶ bytes (76.3 MiB), the smaller of the two readings.
+  const rssLimitKiB = (TARGETS.gatherRssMB * 1e6) / 1024
+  addRow({scenario: 'structure gather peak RSS (both)', rss: mib(rss), target: `≤ ${TARGETS.gatherRssMB} MB (${mib(rssLimitKiB)})`, status: verdict(rss > 0 && rss <= rssLimitKiB)})
   const c8Connections = most(c8, 'connections')
   const c1Connections = most(c1, 'connections')
   addRow({scenario: `keep-alive: connections per gather (concurrency ${concurrency})`, ratio: `${c8Connections} for ${requests} requests`, target: `≤ ${concurrency}`, status: verdict(c8Connections <= concurrency)})

@@ -4,13 +4,10 @@
  * (fetched once per run or site), the verdict logic from the sync and structure libraries.
  */
 import {integrationSiteId, integrationWordPressUrl, type Integration, type SyncStatus} from '../backend/contract.js'
-import {applicationPasswordsAvailable} from '../structure/gather.js'
 import {describeOrigin} from '../structure/report.js'
 import {type DiffEntry, diffStructure} from '../sync/diff.js'
 import {formatAge, isStructureStored, readContentTypes, structureAgeMs} from '../sync/content-types.js'
 import {countMismatches, pushStructure} from '../sync/push.js'
-import {assertCredentialTransport} from '../http/transport-policy.js'
-import {WordPressClient} from '../wordpress/client.js'
 import {DISCOVERY_LABELS} from '../wordpress/discovery.js'
 import {PLUGIN_NAMESPACE} from '../wordpress/igny8-plugin.js'
 import {parseSiteUrl} from '../wordpress/site-url.js'
@@ -180,11 +177,8 @@ export function siteChecks(site: SiteSession, settings: CheckSettings, mode: 'si
       required: true,
       needs: [mode === 'single' ? 'config' : 'integration.found'],
       async run() {
-        const {siteUrl} = await site.inputs()
-        const transport = await site.transport()
-        const started = performance.now()
-        const home = await transport.get(siteUrl.href, {accept: 'text/html'})
-        const answered = `${siteUrl.href} answered HTTP ${home.status} in ${Math.round(performance.now() - started)} ms${home.url === siteUrl.href ? '' : ` (redirected to ${home.url})`}`
+        const [{siteUrl}, {response: home, ms}] = await Promise.all([site.inputs(), site.home()])
+        const answered = `${siteUrl.href} answered HTTP ${home.status} in ${Math.round(ms)} ms${home.url === siteUrl.href ? '' : ` (redirected to ${home.url})`}`
         if (home.status >= 400) return warn(answered, 'The home page fails for visitors; the REST API may still work (see wordpress.rest).')
         return pass(answered)
       },
@@ -216,13 +210,12 @@ export function siteChecks(site: SiteSession, settings: CheckSettings, mode: 'si
       required: true,
       needs: ['wordpress.rest'],
       async run() {
-        const [{root, index}, inputs, transport] = await Promise.all([site.discovery(), site.inputs(), site.transport()])
+        const inputs = await site.inputs()
         if (!inputs.credentials) {
           return {status: 'skip', detail: 'no WordPress credentials are configured (--wp-user, IGNY8_WP_USER or the profile), so WordPress is read anonymously'}
         }
 
-        assertCredentialTransport(root.url, 'the WordPress application password', inputs.allowHttp)
-        const user = await new WordPressClient(transport, root, inputs.credentials).verifyCredentials(applicationPasswordsAvailable(index))
+        const user = await site.user()
         return pass(`the application password of "${inputs.credentials.user}" was accepted (WordPress user ${user.id}${user.name ? `, ${user.name}` : ''})`)
       },
     },

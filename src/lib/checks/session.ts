@@ -12,13 +12,16 @@ import type {Profile} from '../config/profile-store.js'
 import type {BackendContext} from '../connection/backend-context.js'
 import {notConnectedError} from '../errors.js'
 import {createHttp, type HttpSettings} from '../http/http-client.js'
-import {type GatherOptions, type GatherResult, gatherStructure} from '../structure/gather.js'
+import {applicationPasswordsAvailable, type GatherOptions, type GatherResult, gatherStructure} from '../structure/gather.js'
 import {type GatherFlagValues, type GatherInputContext, resolveGatherInputs} from '../structure/gather-inputs.js'
 import {parseOverrides} from '../structure/selection.js'
 import {type ContentTypesResult, readContentTypes} from '../sync/content-types.js'
-import {type Discovery, RestDiscovery} from '../wordpress/discovery.js'
+import {WordPressClient} from '../wordpress/client.js'
+import {type Discovery, HOME_ACCEPT, RestDiscovery} from '../wordpress/discovery.js'
+import type {WpUser} from '../wordpress/schemas.js'
 import {parseSiteUrl} from '../wordpress/site-url.js'
-import {WordPressTransport} from '../wordpress/transport.js'
+import {WordPressTransport, type WpResponse} from '../wordpress/transport.js'
+import {assertCredentialTransport} from '../http/transport-policy.js'
 
 /** Everything a gather needs except the HTTP client. */
 export type GatherInputs = Omit<GatherOptions, 'http'>
@@ -117,7 +120,12 @@ export class SiteSession {
   readonly contentTypes: () => Promise<ContentTypesResult>
   readonly inputs: () => Promise<GatherInputs>
   readonly transport: () => Promise<WordPressTransport>
+  /** The home page as a browser asks for it, and how long it took. */
+  readonly home: () => Promise<{response: WpResponse; ms: number}>
   readonly discovery: () => Promise<Discovery>
+  /** The WordPress user the configured application password belongs to (only called with credentials). */
+  readonly user: () => Promise<WpUser>
+  /** The live structure, read with this session's home page, discovery and verified user. */
   readonly live: () => Promise<GatherResult>
 
   constructor(
@@ -129,8 +137,24 @@ export class SiteSession {
     this.contentTypes = once(async () => readContentTypes(run.backend.client, (await this.integration()).id))
     this.inputs = once(() => inputs(this))
     this.transport = once(async () => new WordPressTransport(await run.http()))
-    this.discovery = once(async () => new RestDiscovery(await this.transport()).discover((await this.inputs()).siteUrl))
-    this.live = once(async () => gatherStructure({...(await this.inputs()), http: await run.http()}))
+    this.home = once(async () => {
+      const [{siteUrl}, transport] = await Promise.all([this.inputs(), this.transport()])
+      const started = performance.now()
+      const response = await transport.get(siteUrl.href, {accept: HOME_ACCEPT})
+      return {response, ms: performance.now() - started}
+    })
+    this.discovery = once(async () => new RestDiscovery(await this.transport()).discover((await this.inputs()).siteUrl, (await this.home()).response))
+    this.user = once(async () => {
+      const [{root, index}, inputs, transport] = await Promise.all([this.discovery(), this.inputs(), this.transport()])
+      if (!inputs.credentials) throw new Error('SiteSession.user() needs WordPress credentials')
+      assertCredentialTransport(root.url, 'the WordPress application password', inputs.allowHttp)
+      return new WordPressClient(transport, root, inputs.credentials).verifyCredentials(applicationPasswordsAvailable(index))
+    })
+    this.live = once(async () => {
+      const [inputs, http, transport, discovery] = await Promise.all([this.inputs(), run.http(), this.transport(), this.discovery()])
+      const user = inputs.credentials ? await this.user() : undefined
+      return gatherStructure({...inputs, http, prepared: {transport, discovery, user}})
+    })
   }
 
   /** The site of the profile: its integration id comes from the configuration. */

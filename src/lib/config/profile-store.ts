@@ -3,6 +3,11 @@
  * conf writes atomically (temp file + rename) with mode 0600; the folder is made 0700 here; writes are
  * serialised across processes with a lock file, so concurrent `igny8 connect` runs never lose each
  * other's profiles. A file that is not valid JSON or not of the expected shape is reported, never reset.
+ *
+ * Reading is a plain read of the file, validated with zod: conf (with the JSON-schema validator it
+ * loads) is only loaded to write. Most commands only read their profile, and a gather or a check then
+ * starts faster and smaller (conf and ajv are about 2.5 MiB of a gather's peak memory), and never
+ * creates a config file it did not need.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -47,11 +52,9 @@ export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 
 export class ProfileStore {
   readonly file: string
-  private constructor(
-    readonly dir: string,
-    private readonly conf: import('conf').default<ConfigFile>,
-  ) {
-    this.file = conf.path
+  private conf?: import('conf').default<ConfigFile>
+  private constructor(readonly dir: string) {
+    this.file = path.join(dir, 'config.json')
   }
 
   static async open(dir: string): Promise<ProfileStore> {
@@ -65,30 +68,16 @@ export class ProfileStore {
       })
     }
 
-    const {default: Conf} = await import('conf')
-    let conf: import('conf').default<ConfigFile>
-    try {
-      conf = new Conf<ConfigFile>({
-        cwd: dir,
-        configName: 'config',
-        projectSuffix: '',
-        configFileMode: 0o600,
-        clearInvalidConfig: false,
-        accessPropertiesByDotNotation: false,
-      })
-    } catch (error) {
-      throw corruptFile(path.join(dir, 'config.json'), error)
-    }
-
-    return new ProfileStore(dir, conf)
+    return new ProfileStore(dir)
   }
 
   /** Reads and validates the whole file; a broken file is an error, never an empty store. */
   read(): ConfigFile {
     let raw: unknown
     try {
-      raw = this.conf.store
+      raw = JSON.parse(fs.readFileSync(this.file, 'utf8'))
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {}
       throw corruptFile(this.file, error)
     }
 
@@ -124,13 +113,13 @@ export class ProfileStore {
    */
   async update(name: string, mutate: (current: Profile | undefined) => Profile | undefined): Promise<Profile | undefined> {
     assertProfileName(name)
-    return this.withLock(() => {
+    return this.withLock((conf) => {
       const data = this.read()
       const profiles = {...data.profiles}
       const next = mutate(profiles[name])
       if (next === undefined) delete profiles[name]
       else profiles[name] = {...next, updatedAt: new Date().toISOString()}
-      this.conf.store = {...data, profiles}
+      conf.store = {...data, profiles}
       this.enforceModes()
       return profiles[name]
     })
@@ -138,11 +127,11 @@ export class ProfileStore {
 
   /** Applies `mutate` to every profile in one locked write. */
   async updateAll(mutate: (name: string, current: Profile) => Profile): Promise<void> {
-    await this.withLock(() => {
+    await this.withLock((conf) => {
       const data = this.read()
       const profiles: Record<string, Profile> = {}
       for (const [name, profile] of Object.entries(data.profiles ?? {})) profiles[name] = mutate(name, profile)
-      this.conf.store = {...data, profiles}
+      conf.store = {...data, profiles}
       this.enforceModes()
     })
   }
@@ -164,7 +153,27 @@ export class ProfileStore {
     fs.chmodSync(this.file, 0o600)
   }
 
-  private async withLock<T>(fn: () => T): Promise<T> {
+  /** conf, the writer, loaded on the first write. */
+  private async writer(): Promise<import('conf').default<ConfigFile>> {
+    if (this.conf) return this.conf
+    const {default: Conf} = await import('conf')
+    try {
+      this.conf = new Conf<ConfigFile>({
+        cwd: this.dir,
+        configName: 'config',
+        projectSuffix: '',
+        configFileMode: 0o600,
+        clearInvalidConfig: false,
+        accessPropertiesByDotNotation: false,
+      })
+    } catch (error) {
+      throw corruptFile(this.file, error)
+    }
+
+    return this.conf
+  }
+
+  private async withLock<T>(fn: (conf: import('conf').default<ConfigFile>) => T): Promise<T> {
     const {default: lockfile} = await import('proper-lockfile')
     let release: (() => Promise<void>) | undefined
     try {
@@ -183,7 +192,7 @@ export class ProfileStore {
     }
 
     try {
-      return fn()
+      return fn(await this.writer())
     } finally {
       await release()
     }

@@ -33,6 +33,12 @@ export interface GatherOptions {
   overrides: Overrides
   http: Got
   now?: () => Date
+  /**
+   * What the caller already did for this site (`integration check`: reachability, discovery, the
+   * credentials check), so that the gather neither discovers the REST API nor verifies the
+   * application password a second time. `user` is the verified user when credentials are given.
+   */
+  prepared?: {transport: WordPressTransport; discovery: Discovery; user?: WpUser}
 }
 
 export interface GatherReport {
@@ -61,14 +67,15 @@ export const REST_BLIND_SPOT =
 
 export async function gatherStructure(options: GatherOptions): Promise<GatherResult> {
   const started = performance.now()
-  const transport = new WordPressTransport(options.http)
-  const discovery = await new RestDiscovery(transport).discover(options.siteUrl)
+  const transport = options.prepared?.transport ?? new WordPressTransport(options.http)
+  const requestsBefore = transport.requests
+  const discovery = options.prepared?.discovery ?? (await new RestDiscovery(transport).discover(options.siteUrl))
   let index = discovery.index
   if (options.credentials) assertCredentialTransport(discovery.root.url, 'the WordPress application password', options.allowHttp)
   const client = new WordPressClient(transport, discovery.root, options.credentials)
   let user: WpUser | undefined
   if (client.authenticated) {
-    user = await client.verifyCredentials(applicationPasswordsAvailable(index))
+    user = options.prepared?.user ?? (await client.verifyCredentials(applicationPasswordsAvailable(index)))
     // A login-only site shows its index to users only.
     index ??= await client.index(INDEX_FIELDS)
   }
@@ -106,7 +113,7 @@ export async function gatherStructure(options: GatherOptions): Promise<GatherRes
       user,
       excluded,
       warnings,
-      requests: transport.requests,
+      requests: transport.requests - requestsBefore,
       durationMs: Math.round(performance.now() - started),
     },
   }

@@ -40,11 +40,15 @@ interface Candidate {
 
 type Probe = {found: true; index?: RestIndex; indexError?: {status: number; error: WpError}} | {found: false; reason: string}
 
+/** What a browser asks the home page for. */
+export const HOME_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8'
+
 export class RestDiscovery {
   constructor(private readonly transport: WordPressTransport) {}
 
-  async discover(site: URL): Promise<Discovery> {
-    const home = await this.transport.get(site.href, {accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8'})
+  /** `home`: the home page of `site` as already fetched (with HOME_ACCEPT), instead of fetching it again. */
+  async discover(site: URL, home?: WpResponse): Promise<Discovery> {
+    home ??= await this.transport.get(site.href, {accept: HOME_ACCEPT})
     const tried: string[] = []
     for (const candidate of candidates(home)) {
       const root = new RestRoot(candidate.url)

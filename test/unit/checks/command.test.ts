@@ -10,7 +10,7 @@ import nock from 'nock'
 
 import type {CheckResult} from '../../../src/lib/checks/runner.js'
 import {findAll, parseXml} from '../../helpers/xml.js'
-import {EXPECTED_POST_TYPES, EXPECTED_TAXONOMIES, HTML, INDEX, INDEX_FIELDS, SITE, fakeSite, homeHtml} from '../wordpress/fake-site.js'
+import {EXPECTED_POST_TYPES, EXPECTED_TAXONOMIES, SITE, fakeSite} from '../wordpress/fake-site.js'
 
 const HOST = 'https://api.igny8.test'
 const API = `${HOST}/api/v1`
@@ -46,16 +46,12 @@ function backend(options: {integration?: Record<string, unknown>; syncStatus?: R
   nock(HOST).get('/api/v1/integration/integrations/7/content-types/').reply(200, {success: true, data: options.contentTypes ?? storedStructure()})
 }
 
-/** A healthy WordPress: the home page is read three times (reachable, discovery, the gather's discovery), the index twice. */
+/**
+ * A healthy WordPress, each answer given once per site: the home page and the REST index are shared by
+ * wordpress.reachable, wordpress.rest and the gather (a second read is an unmatched request).
+ */
 function wordpress(sites = 1): void {
-  for (let i = 0; i < sites; i++) {
-    fakeSite()
-    nock(SITE)
-      .get('/')
-      .times(2)
-      .reply(200, homeHtml(), {...HTML, link: `<${SITE}/wp-json/>; rel="https://api.w.org/"`})
-    nock(SITE).get('/wp-json/').query({_fields: INDEX_FIELDS}).reply(200, INDEX)
-  }
+  for (let i = 0; i < sites; i++) fakeSite()
 }
 
 function unreachableWordPress(): void {

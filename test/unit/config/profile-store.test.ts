@@ -50,6 +50,35 @@ describe('ProfileStore', () => {
     expect(fs.readFileSync(file, 'utf8')).to.include('"seven"')
   })
 
+  it('reads without writing: no file is created by reading, and reads see other processes\' writes', async () => {
+    const reader = await ProfileStore.open(dir())
+    expect(reader.list()).to.deep.equal({})
+    expect(reader.get('default')).to.equal(undefined)
+    expect(fs.existsSync(reader.file)).to.equal(false)
+    const writer = await ProfileStore.open(dir())
+    await writer.update('default', () => ({apiUrl: 'https://a.test/api/v1'}))
+    expect(reader.get('default')?.apiUrl).to.equal('https://a.test/api/v1')
+    await reader.update('default', (p) => ({...p, wpUser: 'editor'}))
+    expect(writer.get('default')).to.include({apiUrl: 'https://a.test/api/v1', wpUser: 'editor'})
+  })
+
+  it('reports an empty file as unreadable instead of treating it as no profiles', async () => {
+    fs.mkdirSync(dir(), {recursive: true})
+    const file = path.join(dir(), 'config.json')
+    fs.writeFileSync(file, '', {mode: 0o600})
+    const store = await ProfileStore.open(dir())
+    const error = (() => {
+      try {
+        store.list()
+      } catch (error_) {
+        return error_
+      }
+    })()
+    expect(error).to.be.instanceOf(CliError)
+    expect((error as CliError).code).to.equal('config_corrupt')
+    expect(fs.readFileSync(file, 'utf8')).to.equal('')
+  })
+
   it('rejects profile names that are not safe', async () => {
     const store = await ProfileStore.open(dir())
     const error = await store.update('../evil', () => ({})).catch((e: unknown) => e)

@@ -13,7 +13,6 @@ import {
   HTML,
   INDEX,
   INDEX_FIELDS,
-  PLAIN,
   PRETTY,
   SITE,
   TAXONOMIES,
