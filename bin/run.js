@@ -71,6 +71,8 @@ function tuneV8ForShortRuns(args) {
   if (/--(?:no-)?(?:semi-space|max-semi|optimize-for-size|max-old-space|opt\b|turbofan)/.test(userFlags.replaceAll('_', '-'))) return
   try {
     require('node:v8').setFlagsFromString('--semi-space-growth-factor=1 --optimize-for-size --no-opt')
+    // V8 rejects code cached under other flags: dist/vendor/code-cache.js keeps one cache per flag set.
+    globalThis[Symbol.for('igny8.v8-tuning')] = 'short-run'
   } catch {}
 }
 
