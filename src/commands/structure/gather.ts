@@ -43,19 +43,23 @@ The result is the body IGNY8's update-structure expects; --output writes it to a
   }
 
   public async run(): Promise<import('../../lib/backend/contract.js').StructurePayload> {
-    const [{runGather}, {renderStructureTables}, {describeOrigin}] = await Promise.all([
-      import('../../lib/structure/run-gather.js'),
-      import('../../lib/output/structure-table.js'),
-      import('../../lib/structure/report.js'),
-    ])
     const {flags} = this
-    const {payload, report} = await runGather(flags, await this.gatherContext())
+    // The home page first, when the flag or the environment names the site: the code below loads
+    // while that request is on the wire (see lib/structure/early-home.ts).
+    const [{requestHomeEarly}, {parseOverrides}] = await Promise.all([import('../../lib/structure/early-home.js'), import('../../lib/structure/selection.js')])
+    // A typo in the selection flags is reported before anything is sent.
+    parseOverrides({enable: flags.enable, disable: flags.disable, fetchLimit: flags['fetch-limit']})
+    const early = await requestHomeEarly(flags['wp-url'] ?? (process.env.IGNY8_WP_URL || undefined), await this.httpSettings())
+    const [{runGather}, {describeOrigin}] = await Promise.all([import('../../lib/structure/run-gather.js'), import('../../lib/structure/report.js')])
+    const {payload, report} = await runGather(flags, await this.gatherContext(), early)
     if (flags.output) {
       const {writeJsonFile} = await import('../../lib/structure/payload-file.js')
       await writeJsonFile(flags.output, payload)
     }
 
     if (!this.jsonEnabled()) {
+      // The tables (cli-table3) only when they are printed.
+      const {renderStructureTables} = await import('../../lib/output/structure-table.js')
       this.log(renderStructureTables(payload))
     }
 

@@ -17,10 +17,10 @@ import {type GatherFlagValues, type GatherInputContext, resolveGatherInputs} fro
 import {parseOverrides} from '../structure/selection.js'
 import {type ContentTypesResult, readContentTypes} from '../sync/content-types.js'
 import {WordPressClient} from '../wordpress/client.js'
-import {type Discovery, HOME_ACCEPT, RestDiscovery} from '../wordpress/discovery.js'
+import {type Discovery, RestDiscovery} from '../wordpress/discovery.js'
 import type {WpUser} from '../wordpress/schemas.js'
 import {parseSiteUrl} from '../wordpress/site-url.js'
-import {WordPressTransport, type WpResponse} from '../wordpress/transport.js'
+import {HOME_ACCEPT, WordPressTransport, type WpResponse} from '../wordpress/transport.js'
 import {assertCredentialTransport} from '../http/transport-policy.js'
 
 /** Everything a gather needs except the HTTP client. */

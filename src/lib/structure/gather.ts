@@ -14,7 +14,7 @@ import {type Discovery, type DiscoveryVia, INDEX_FIELDS, RestDiscovery} from '..
 import {PLUGIN_NAMESPACE, type SiteMetadata, readSiteMetadata} from '../wordpress/igny8-plugin.js'
 import type {RestIndex, WpUser} from '../wordpress/schemas.js'
 import {isCleartext} from '../wordpress/site-url.js'
-import {WordPressTransport, isHtml} from '../wordpress/transport.js'
+import {WordPressTransport, type WpResponse, isHtml} from '../wordpress/transport.js'
 import {feedUrl, versionFromFeed, versionFromHtml} from '../wordpress/version.js'
 import {mapWithConcurrency} from './pool.js'
 import {type FoundItem, type Kind, KIND_NAMES, type Overrides, type Structure, applyOverrides, isCoreInternal, withDefaults} from './selection.js'
@@ -33,12 +33,21 @@ export interface GatherOptions {
   overrides: Overrides
   http: Got
   now?: () => Date
-  /**
-   * What the caller already did for this site (`integration check`: reachability, discovery, the
-   * credentials check), so that the gather neither discovers the REST API nor verifies the
-   * application password a second time. `user` is the verified user when credentials are given.
-   */
-  prepared?: {transport: WordPressTransport; discovery: Discovery; user?: WpUser}
+  /** What the caller already did or started for this site, so that nothing is requested twice. */
+  prepared?: PreparedGather
+}
+
+/**
+ * `transport`: the one the other parts were read with (its request count is the report's).
+ * `home`: the home page, requested (or still on its way) with HOME_ACCEPT: `structure gather` sends it
+ * before loading the rest of the command. `discovery`: the REST API already found, and `user`: the
+ * application password already verified (`integration check` does both in checks of their own).
+ */
+export interface PreparedGather {
+  transport: WordPressTransport
+  home?: Promise<WpResponse>
+  discovery?: Discovery
+  user?: WpUser
 }
 
 export interface GatherReport {
@@ -52,7 +61,7 @@ export interface GatherReport {
   /** Types and taxonomies left out, with the reason (core internals are not listed). */
   excluded: Array<{kind: Kind; slug: string; reason: string}>
   warnings: string[]
-  /** HTTP exchanges, redirects and retries included. */
+  /** HTTP exchanges with the site, redirects and retries included (with a prepared transport, the caller's for this site too: the same set a gather makes on its own). */
   requests: number
   durationMs: number
 }
@@ -67,15 +76,15 @@ export const REST_BLIND_SPOT =
 
 export async function gatherStructure(options: GatherOptions): Promise<GatherResult> {
   const started = performance.now()
-  const transport = options.prepared?.transport ?? new WordPressTransport(options.http)
-  const requestsBefore = transport.requests
-  const discovery = options.prepared?.discovery ?? (await new RestDiscovery(transport).discover(options.siteUrl))
+  const {prepared} = options
+  const transport = prepared?.transport ?? new WordPressTransport(options.http)
+  const discovery = prepared?.discovery ?? (await new RestDiscovery(transport).discover(options.siteUrl, await prepared?.home))
   let index = discovery.index
   if (options.credentials) assertCredentialTransport(discovery.root.url, 'the WordPress application password', options.allowHttp)
   const client = new WordPressClient(transport, discovery.root, options.credentials)
   let user: WpUser | undefined
   if (client.authenticated) {
-    user = options.prepared?.user ?? (await client.verifyCredentials(applicationPasswordsAvailable(index)))
+    user = prepared?.user ?? (await client.verifyCredentials(applicationPasswordsAvailable(index)))
     // A login-only site shows its index to users only.
     index ??= await client.index(INDEX_FIELDS)
   }
@@ -113,7 +122,7 @@ export async function gatherStructure(options: GatherOptions): Promise<GatherRes
       user,
       excluded,
       warnings,
-      requests: transport.requests - requestsBefore,
+      requests: transport.requests,
       durationMs: Math.round(performance.now() - started),
     },
   }

@@ -7,7 +7,7 @@
 import {CliError, ExitCode} from '../errors.js'
 import {RestRoot} from './rest-root.js'
 import {type RestIndex, restIndexSchema} from './schemas.js'
-import {type WordPressTransport, type WpError, type WpResponse, contentType, isHtml, isJson, parseJsonBody, wpErrorOf} from './transport.js'
+import {HOME_ACCEPT, type WordPressTransport, type WpError, type WpResponse, contentType, isHtml, isJson, parseJsonBody, wpErrorOf} from './transport.js'
 import {looksLikeWordPress, versionFromHtml} from './version.js'
 
 export type DiscoveryVia = 'link-header' | 'link-tag' | 'wp-json' | 'rest_route'
@@ -39,9 +39,6 @@ interface Candidate {
 }
 
 type Probe = {found: true; index?: RestIndex; indexError?: {status: number; error: WpError}} | {found: false; reason: string}
-
-/** What a browser asks the home page for. */
-export const HOME_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8'
 
 export class RestDiscovery {
   constructor(private readonly transport: WordPressTransport) {}

@@ -30,6 +30,9 @@ export interface WpError {
  * reported at once: retrying them only makes a typo in --wp-url slow.
  */
 const RETRIED_ERROR_CODES = ['ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'EAI_AGAIN']
+
+/** What a browser asks a home page for; discovery reads the home page with it. */
+export const HOME_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8'
 const INSECURE_REDIRECT = 'IGNY8_INSECURE_REDIRECT'
 
 export class WordPressTransport {

@@ -151,10 +151,16 @@ describe('structure gather', () => {
       expect(body.message).to.equal('Unknown slug "products": this site has post types: post, page, product; taxonomies: category, post_tag, product_cat.')
     })
 
-    it('exits 2 before any request for a malformed --fetch-limit', async () => {
-      const {stderr, error} = await gather('--fetch-limit', 'product=0')
-      expect(error?.oclif?.exit).to.equal(2)
-      expect(stderr).to.include('Invalid --fetch-limit "product=0"')
+    it('exits 2 before any request for a malformed --fetch-limit or slug (the home page is not even asked for)', async () => {
+      for (const args of [['--fetch-limit', 'product=0'], ['--enable', 'bad slug!']]) {
+        const home = nock(SITE).get('/').reply(200, homeHtml(), HTML)
+        // eslint-disable-next-line no-await-in-loop
+        const {stderr, error} = await gather(...args)
+        expect(error?.oclif?.exit).to.equal(2)
+        expect(stderr).to.match(/Invalid (--fetch-limit "product=0"|slug ")/)
+        expect(home.isDone(), `${args.join(' ')}: the home page was requested`).to.equal(false)
+        nock.cleanAll()
+      }
     })
   })
 
