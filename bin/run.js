@@ -42,7 +42,8 @@ if (version !== undefined) {
   tuneV8ForShortRuns(argv)
   const {execute} = await import('../dist/vendor/oclif-core.js')
   await execute({dir: import.meta.url})
-  recorder?.store(help)
+  // Loaded with oclif already (its safe mkdir is used for the help folder).
+  if (recorder) recorder.store(help, (await import('../dist/vendor/code-cache.js')).makeDirectory)
 }
 
 /**
@@ -61,12 +62,13 @@ if (version !== undefined) {
  * in the same time; see README, Performance. V8 reads these flags whenever it sizes a space or decides
  * to optimize, so setting them before any real work is safe (unlike flags that shape V8's threads,
  * such as --single-threaded, which crash when set late). They are not set for `sandbox serve` (a
- * long-lived server), on Node majors this was not written for (an unknown flag prints an error), nor
- * when the user set any of them (or another heap size) in NODE_OPTIONS or on the command line.
+ * long-lived server), on Node majors this was not written for (an unknown flag prints an error), when
+ * the user set any of them (or another heap size) in NODE_OPTIONS or on the command line, nor with
+ * IGNY8_V8_DEFAULTS=1 (e.g. a fleet of thousands of sites, where TurboFan pays for itself).
  */
 function tuneV8ForShortRuns(args) {
   const major = Number(process.versions.node.split('.')[0])
-  if (major < 20 || major > 24 || args[0] === 'sandbox') return
+  if (major < 20 || major > 24 || args[0] === 'sandbox' || process.env.IGNY8_V8_DEFAULTS === '1') return
   const userFlags = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`
   if (/--(?:no-)?(?:semi-space|max-semi|optimize-for-size|max-old-space|opt\b|turbofan)/.test(userFlags.replaceAll('_', '-'))) return
   try {
@@ -218,13 +220,13 @@ function recordOutput() {
   }
 
   return {
-    store(entry) {
+    store(entry, makeDirectory) {
       process.stdout.write = stdoutWrite
       process.stderr.write = stderrWrite
       if (stderrUsed || process.exitCode || chunks.length === 0) return
       try {
         const dir = path.dirname(entry.file)
-        fs.mkdirSync(dir, {recursive: true})
+        makeDirectory(dir)
         const temporary = `${entry.file}.${process.pid}.tmp`
         fs.writeFileSync(temporary, JSON.stringify({key: entry.key, output: chunks.join('')}))
         fs.renameSync(temporary, entry.file)

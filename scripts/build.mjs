@@ -104,7 +104,7 @@ function flagsTag() {
 /** At exit, so that the functions this run compiled are in the cache too; other builds' files go. */
 function store(script, dir, cacheFile, name, build) {
   try {
-    fs.mkdirSync(dir, {recursive: true})
+    makeDirectory(dir)
     for (const old of fs.readdirSync(dir)) {
       if (old.startsWith(\`\${name}-\`) && !old.startsWith(build)) fs.rmSync(path.join(dir, old), {force: true})
     }
@@ -113,6 +113,23 @@ function store(script, dir, cacheFile, name, build) {
     fs.writeFileSync(temporary, script.createCachedData())
     fs.renameSync(temporary, cacheFile)
   } catch {}
+}
+
+/**
+ * fs.mkdirSync(dir, {recursive: true}), one level at a time: Node's own loops for ever where mkdir
+ * answers ENOENT under a parent that exists (/proc, /sys, some FUSE mounts), e.g. IGNY8_CACHE_DIR=/proc/x.
+ * (src/lib/files.ts has the same for the commands; bin/run.js uses this one.)
+ */
+export function makeDirectory(dir) {
+  try {
+    fs.mkdirSync(dir)
+  } catch (error) {
+    if (error.code === 'EEXIST' && fs.statSync(dir).isDirectory()) return
+    const parent = path.dirname(dir)
+    if (error.code !== 'ENOENT' || parent === dir) throw error
+    makeDirectory(parent)
+    fs.mkdirSync(dir)
+  }
 }
 
 /** oclif's cache directory for this CLI (IGNY8_CACHE_DIR overrides it), then v8/. */

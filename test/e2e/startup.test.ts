@@ -41,5 +41,35 @@ describe('e2e: start-up tuning and the code cache', function () {
     const both = cached()
     for (const file of tuned) expect(both).to.include(file)
     expect(both.some((file) => /^oclif-core\.cjs-.*-default-[\da-f]+\.v8$/.test(file)), both.join(', ')).to.equal(true)
+
+    // IGNY8_V8_DEFAULTS=1: V8's own settings, and their own cache too.
+    const plain = await statusRun({IGNY8_V8_DEFAULTS: '1'})
+    expect(plain.code, plain.stderr).to.equal(3)
+    const all = cached()
+    for (const file of both) expect(all).to.include(file)
+    expect(all.some((file) => /^oclif-core\.cjs-.*-default\.v8$/.test(file)), all.join(', ')).to.equal(true)
+  })
+
+  describe('folders where mkdir answers ENOENT under an existing parent (/proc)', function () {
+    before(function () {
+      if (!fs.existsSync('/proc/self')) this.skip()
+    })
+
+    it('an unusable config folder is one line and exit 2, not a hang', async () => {
+      const run = await runCli(['auth', 'status'], {configDir: '/proc/igny8-config', env: {IGNY8_CACHE_DIR: cacheDir}})
+      expect(run.code, run.stderr).to.equal(2)
+      expect(run.stderr).to.include('Cannot create the config folder /proc/igny8-config')
+      expect(run.stderr).to.include('IGNY8_CONFIG_DIR')
+    })
+
+    it('an unusable cache folder only means no cache: help and commands still answer', async () => {
+      const env = {IGNY8_CACHE_DIR: '/proc/igny8-cache'}
+      const help = await runCli(['structure', 'gather', '--help'], {env})
+      expect(help.code, help.stderr).to.equal(0)
+      expect(help.stdout).to.include('--wp-url')
+      const status = await runCli(['auth', 'status', '--json'], {env})
+      expect(status.code, status.stderr).to.equal(3)
+      expect(status.stderr).to.equal('')
+    })
   })
 })

@@ -14,6 +14,7 @@ import path from 'node:path'
 import {z} from 'zod'
 
 import {CliError, ExitCode} from '../errors.js'
+import {makeDirectory} from '../files.js'
 import {registerSecret} from '../secrets.js'
 
 export const storedSecretsSchema = z.looseObject({
@@ -59,7 +60,7 @@ export class ProfileStore {
 
   static async open(dir: string): Promise<ProfileStore> {
     try {
-      fs.mkdirSync(dir, {recursive: true, mode: 0o700})
+      makeDirectory(dir, 0o700)
     } catch (error) {
       throw new CliError(`Cannot create the config folder ${dir}: ${(error as Error).message}`, {
         code: 'config_unwritable',

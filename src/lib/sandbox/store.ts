@@ -10,6 +10,7 @@ import path from 'node:path'
 
 import {describeIssues} from '../backend/contract.js'
 import {CliError, ExitCode} from '../errors.js'
+import {makeDirectory} from '../files.js'
 import type {ResolvedOptions} from './options.js'
 import {DEMO_ACCOUNT_ID, sandboxStateSchema, seedState, wpUrlFor, type SandboxState} from './state.js'
 
@@ -89,6 +90,6 @@ function readState(file: string): SandboxState | undefined {
 
 /** The state file: 0600 in a 0700 folder, replaced atomically (temp file, fsync, rename). */
 export function writeAtomically(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), {recursive: true, mode: 0o700})
+  makeDirectory(path.dirname(file), 0o700)
   writeFileSync(file, text, {encoding: 'utf8', mode: 0o600, fsync: true})
 }
