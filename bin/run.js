@@ -68,7 +68,7 @@ if (version !== undefined) {
  */
 function tuneV8ForShortRuns(args) {
   const major = Number(process.versions.node.split('.')[0])
-  if (major < 20 || major > 24 || args[0] === 'sandbox' || process.env.IGNY8_V8_DEFAULTS === '1') return
+  if (major < 20 || major > 24 || args[0]?.split(':')[0] === 'sandbox' || process.env.IGNY8_V8_DEFAULTS === '1') return
   const userFlags = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`
   if (/--(?:no-)?(?:semi-space|max-semi|optimize-for-size|max-old-space|opt\b|turbofan)/.test(userFlags.replaceAll('_', '-'))) return
   try {

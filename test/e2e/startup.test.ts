@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {runCli, tempConfigDir} from '../helpers/cli.js'
+import {spawnSandbox} from '../helpers/sandbox.js'
 
 describe('e2e: start-up tuning and the code cache', function () {
   this.timeout(60_000)
@@ -47,6 +48,16 @@ describe('e2e: start-up tuning and the code cache', function () {
     expect(plain.code, plain.stderr).to.equal(3)
     const all = cached()
     for (const file of both) expect(all).to.include(file)
+    expect(all.some((file) => /^oclif-core\.cjs-.*-default\.v8$/.test(file)), all.join(', ')).to.equal(true)
+  })
+
+  it('sandbox serve, a long-lived server, keeps V8\'s defaults (and a cache of its own, next to the tuned one)', async () => {
+    await statusRun()
+    const tuned = cached()
+    const sandbox = await spawnSandbox([], {env: {IGNY8_CACHE_DIR: cacheDir}})
+    await sandbox.stop()
+    const all = cached()
+    for (const file of tuned) expect(all).to.include(file)
     expect(all.some((file) => /^oclif-core\.cjs-.*-default\.v8$/.test(file)), all.join(', ')).to.equal(true)
   })
 
