@@ -1,8 +1,9 @@
 /**
  * What the checks of one run share, fetched once on first use by whichever check needs it first: the
  * backend context (opened by `config`), the sites the login sees (read by `backend.auth`), and per site
- * the integration, the stored content types, the WordPress discovery and the live structure. A
- * SiteSession lives only as long as its site's checks, so nothing gathered outlives them.
+ * the integration, the stored content types, the WordPress home page, discovery and verified user, and
+ * the live structure (gathered with those, so no WordPress answer is asked for twice). A SiteSession
+ * lives only as long as its site's checks, so nothing gathered outlives them.
  */
 import type {Got} from 'got'
 
@@ -12,6 +13,7 @@ import type {Profile} from '../config/profile-store.js'
 import type {BackendContext} from '../connection/backend-context.js'
 import {notConnectedError} from '../errors.js'
 import {createHttp, type HttpSettings} from '../http/http-client.js'
+import {assertCredentialTransport} from '../http/transport-policy.js'
 import {applicationPasswordsAvailable, type GatherOptions, type GatherResult, gatherStructure} from '../structure/gather.js'
 import {type GatherFlagValues, type GatherInputContext, resolveGatherInputs} from '../structure/gather-inputs.js'
 import {parseOverrides} from '../structure/selection.js'
@@ -21,7 +23,6 @@ import {type Discovery, RestDiscovery} from '../wordpress/discovery.js'
 import type {WpUser} from '../wordpress/schemas.js'
 import {parseSiteUrl} from '../wordpress/site-url.js'
 import {HOME_ACCEPT, WordPressTransport, type WpResponse} from '../wordpress/transport.js'
-import {assertCredentialTransport} from '../http/transport-policy.js'
 
 /** Everything a gather needs except the HTTP client. */
 export type GatherInputs = Omit<GatherOptions, 'http'>
