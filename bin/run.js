@@ -55,7 +55,7 @@ if (version !== undefined) {
  *   (--semi-space-growth-factor=1 keeps it at its starting size);
  * - the old generation grows eagerly (--optimize-for-size makes the heap grow as little as it can);
  * - the optimizing compiler (TurboFan) compiles hot functions with several MiB of working memory, to
- *   speed up code that a few-second run barely repeats (--no-opt: the interpreter and the baseline
+ *   speed up code that a few-second run barely repeats (--no-turbofan: the interpreter and the baseline
  *   compiler still run everything).
  *
  * Measured on Node 20 with `npm run bench`: a 240-collection gather peaks at ~72 instead of ~94 MiB
@@ -72,7 +72,7 @@ function tuneV8ForShortRuns(args) {
   const userFlags = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`
   if (/--(?:no-)?(?:semi-space|max-semi|optimize-for-size|max-old-space|opt\b|turbofan)/.test(userFlags.replaceAll('_', '-'))) return
   try {
-    require('node:v8').setFlagsFromString('--semi-space-growth-factor=1 --optimize-for-size --no-opt')
+    require('node:v8').setFlagsFromString('--semi-space-growth-factor=1 --optimize-for-size --no-turbofan')
     // V8 rejects code cached under other flags: dist/vendor/code-cache.js keeps one cache per flag set.
     globalThis[Symbol.for('igny8.v8-tuning')] = 'short-run'
   } catch {}
