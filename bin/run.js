@@ -3,19 +3,13 @@
  * The installed `igny8`. dist/ is built by scripts/build.mjs (esbuild); dist/vendor/oclif-core.js is
  * @oclif/core, loaded once and shared with the commands.
  *
- * Two answers are given here without loading oclif, both exactly what oclif itself prints:
+ * `igny8 --version` is answered here without loading oclif: oclif's own line
+ * `<name>/<version> <platform>-<arch> node-<node version>`. Whenever oclif could print anything else
+ * (init or finally hooks, user-installed plugins, WSL, which oclif reports as platform "wsl",
+ * Windows) it goes through oclif.
  *
- * - `igny8 --version`: oclif's line `<name>/<version> <platform>-<arch> node-<node version>`.
- * - Help (`igny8`, `igny8 --help`, `igny8 <topic or command…> --help`) that oclif rendered before for
- *   exactly the same inputs: its output is kept in <cache dir>/help/, keyed by the arguments, the
- *   package, manifest and plugin files (size and mtime), the theme file, the terminal (TTY or not,
- *   width), the Node version and platform, and every environment variable (colour and width settings
- *   live there). Any difference is a miss, and a miss is oclif rendering the help as usual (and
- *   storing it when it printed help and nothing else). Only used with a shipped oclif.manifest.json,
- *   never in a development tree whose compiled commands can change under the same files.
- *
- * Whenever oclif could print anything else (init or finally hooks, user-installed plugins, WSL, which
- * oclif reports as platform "wsl", Windows) everything goes through oclif.
+ * Earlier versions kept rendered help in <cache dir>/help/, keyed by the whole environment: secrets
+ * from the environment ended up in those files. Nothing is cached any more, and that folder is removed.
  */
 import {createRequire} from 'node:module'
 
@@ -29,21 +23,22 @@ const {fileURLToPath} = require('node:url')
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const argv = process.argv.slice(2)
 
-const pjson = mayAnswerHere(argv) ? readJson(path.join(ROOT, 'package.json')) : undefined
-const plain = pjson !== undefined && nothingElseCouldPrint(pjson)
-const version = plain ? versionLine(argv, pjson) : undefined
-const help = plain && version === undefined ? helpCacheEntry(argv, pjson) : undefined
-if (version !== undefined) {
-  process.stdout.write(`${version}\n`)
-} else if (help?.output !== undefined) {
-  process.stdout.write(help.output)
-} else {
-  const recorder = help ? recordOutput() : undefined
+const pjson = readJson(path.join(ROOT, 'package.json'))
+if (pjson) removeHelpCache(pjson)
+const version = pjson && mayAnswerHere(argv) && nothingElseCouldPrint(pjson) ? versionLine(argv, pjson) : undefined
+if (version === undefined) {
   tuneV8ForShortRuns(argv)
   const {execute} = await import('../dist/vendor/oclif-core.js')
   await execute({dir: import.meta.url})
-  // Loaded with oclif already (its safe mkdir is used for the help folder).
-  if (recorder) recorder.store(help, (await import('../dist/vendor/code-cache.js')).makeDirectory)
+} else {
+  process.stdout.write(`${version}\n`)
+}
+
+/** The help cache of earlier versions held the environment (secrets included): it must not stay on disk. */
+function removeHelpCache(root) {
+  try {
+    fs.rmSync(path.join(cacheDir(root), 'help'), {recursive: true, force: true})
+  } catch {}
 }
 
 /**
@@ -78,9 +73,9 @@ function tuneV8ForShortRuns(args) {
   } catch {}
 }
 
-/** Cheap pre-check: only a version flag or a help request can be answered here. */
+/** Cheap pre-check: only a version flag can be answered here. */
 function mayAnswerHere(args) {
-  return args.length === 0 || args[0].startsWith('-') || args.at(-1).startsWith('-')
+  return args.length === 1 && args[0].startsWith('-')
 }
 
 function readJson(file) {
@@ -134,52 +129,6 @@ function oclifDir(category, root) {
   return path.join(base, oclif.dirname || root.name)
 }
 
-/**
- * For a help request: where its output is kept and, when it was kept for exactly these inputs, the
- * output. undefined when the arguments are not a plain help request or the help could vary otherwise.
- */
-function helpCacheEntry(args, root) {
-  const helpFlags = ['--help', ...(root.oclif?.additionalHelpFlags ?? [])]
-  const words = args.length === 0 ? [] : helpFlags.includes(args.at(-1)) ? args.slice(0, -1) : undefined
-  if (!words || words.length > 4 || !words.every((word) => /^[A-Za-z0-9][\w:-]*$/.test(word))) return undefined
-  const manifestFile = path.join(ROOT, 'oclif.manifest.json')
-  const manifest = readJson(manifestFile)
-  // A command whose help is computed when it runs (dynamic flag defaults) is never kept.
-  if (!manifest || Object.values(manifest.commands ?? {}).some((command) => command.hasDynamicHelp)) return undefined
-  const stamp = (file) => {
-    try {
-      const stat = fs.statSync(file)
-      return `${stat.size}:${stat.mtimeMs}`
-    } catch {
-      return '-'
-    }
-  }
-
-  const files = [path.join(ROOT, 'package.json'), manifestFile, path.join(oclifDir('config', root), 'theme.json')]
-  for (const name of root.oclif?.plugins ?? []) files.push(path.join(ROOT, 'node_modules', name, 'package.json'), path.join(ROOT, 'node_modules', name, 'oclif.manifest.json'))
-  const width = (stream) => {
-    if (!stream.isTTY) return 80
-    const [columns] = stream.getWindowSize()
-    return columns < 1 ? 80 : Math.max(columns, 40)
-  }
-
-  const volatile = new Set(['_', 'PWD', 'OLDPWD', 'SHLVL'])
-  const env = Object.entries(process.env)
-    .filter(([name]) => !volatile.has(name))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  const key = JSON.stringify({
-    args,
-    root: ROOT,
-    files: files.map((file) => [file, stamp(file)]),
-    node: [process.version, process.platform, process.arch],
-    terminal: [Boolean(process.stdout.isTTY), Boolean(process.stderr.isTTY), width(process.stdout), width(process.stderr)],
-    env,
-  })
-  const file = path.join(cacheDir(root), 'help', `${hash(key)}.json`)
-  const entry = readJson(file)
-  return {key, file, output: entry?.key === key && typeof entry.output === 'string' ? entry.output : undefined}
-}
-
 /** oclif's cache directory for this CLI (<BIN>_CACHE_DIR overrides it). */
 function cacheDir(root) {
   const oclif = root.oclif ?? {}
@@ -188,52 +137,4 @@ function cacheDir(root) {
   const home = process.env.HOME || os.homedir() || os.tmpdir()
   if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches', oclif.dirname || root.name)
   return path.join(process.env.XDG_CACHE_HOME || path.join(home, '.cache'), oclif.dirname || root.name)
-}
-
-/** FNV-1a, two 32-bit lanes: a file name; the full key inside the file is what is compared. */
-function hash(text) {
-  let a = 0x811c9dc5
-  let b = 0x01000193
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    a = Math.imul(a ^ code, 0x01000193)
-    b = Math.imul(b ^ code, 0x811c9dc5)
-  }
-
-  return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`
-}
-
-/** Keeps what oclif writes to stdout; the output is stored only if it succeeded and wrote nothing to stderr. */
-function recordOutput() {
-  const chunks = []
-  let stderrUsed = false
-  const stdoutWrite = process.stdout.write
-  const stderrWrite = process.stderr.write
-  process.stdout.write = function (chunk, ...rest) {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
-    return stdoutWrite.call(this, chunk, ...rest)
-  }
-
-  process.stderr.write = function (chunk, ...rest) {
-    stderrUsed = true
-    return stderrWrite.call(this, chunk, ...rest)
-  }
-
-  return {
-    store(entry, makeDirectory) {
-      process.stdout.write = stdoutWrite
-      process.stderr.write = stderrWrite
-      if (stderrUsed || process.exitCode || chunks.length === 0) return
-      try {
-        const dir = path.dirname(entry.file)
-        makeDirectory(dir)
-        const temporary = `${entry.file}.${process.pid}.tmp`
-        fs.writeFileSync(temporary, JSON.stringify({key: entry.key, output: chunks.join('')}))
-        fs.renameSync(temporary, entry.file)
-        // Bounded: a terminal resized over and over must not fill the disk.
-        const kept = fs.readdirSync(dir)
-        if (kept.length > 200) for (const name of kept.slice(0, 100)) fs.rmSync(path.join(dir, name), {force: true})
-      } catch {}
-    },
-  }
 }

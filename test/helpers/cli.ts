@@ -25,6 +25,10 @@ export interface CliOptions {
   input?: string
   configDir?: string
   timeoutMs?: number
+  /** The entry point to run: the development tree's bin/run.js unless given (an installed package's bin). */
+  bin?: string
+  /** Working directory (default: the repository). */
+  cwd?: string
   /** Called with the child right after spawn (to send signals). */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void
 }
@@ -48,7 +52,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
   }
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key]
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe']})
     options.onSpawn?.(child)
     let stdout = ''
     let stderr = ''
