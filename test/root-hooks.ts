@@ -1,17 +1,28 @@
 /**
  * Mocha root hooks: every test gets a fresh IGNY8_CONFIG_DIR, nock forbids real network except
- * loopback servers a test starts itself, and a test that leaves nock interceptors unused fails.
+ * loopback servers a test starts itself, and a test that leaves nock interceptors unused fails. With
+ * IGNY8_TEST_INSTALLED=1 the e2e suites run the installed package (test/helpers/installed.ts).
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import nock from 'nock'
 
+import {useInstalledBin} from './helpers/cli.js'
+import {installedPackage} from './helpers/installed.js'
+
 const savedEnv = {...process.env}
 
 export const mochaHooks = {
-  beforeAll(): void {
+  async beforeAll(this: Mocha.Context): Promise<void> {
     process.env.OCLIF_SKIP_NEW_VERSION_CHECK = 'true'
+    // `npm run test:installed`: the e2e suites run the packed, installed package instead of bin/run.js.
+    if (process.env.IGNY8_TEST_INSTALLED === '1') {
+      this.timeout(600_000)
+      const {bin} = await installedPackage()
+      useInstalledBin(bin)
+      console.log(`  (the e2e suites run the installed package: ${bin})`)
+    }
   },
   beforeEach(): void {
     for (const key of Object.keys(process.env)) if (key.startsWith('IGNY8_')) delete process.env[key]

@@ -11,6 +11,13 @@ import path from 'node:path'
 export const ROOT = path.resolve(import.meta.dirname, '..', '..')
 export const BIN = path.join(ROOT, 'bin', 'run.js')
 
+let defaultBin = BIN
+/** What runCli and spawnSandbox run unless told otherwise: the development tree's bin/run.js, or an installed package's bin (IGNY8_TEST_INSTALLED=1, see test/root-hooks.ts). */
+export const cliBin = (): string => defaultBin
+export function useInstalledBin(bin: string): void {
+  defaultBin = bin
+}
+
 export interface CliRun {
   code: number | null
   signal: NodeJS.Signals | null
@@ -25,7 +32,7 @@ export interface CliOptions {
   input?: string
   configDir?: string
   timeoutMs?: number
-  /** The entry point to run: the development tree's bin/run.js unless given (an installed package's bin). */
+  /** The entry point to run (default: cliBin()). */
   bin?: string
   /** Working directory (default: the repository). */
   cwd?: string
@@ -52,7 +59,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
   }
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key]
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [options.bin ?? defaultBin, ...args], {cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe']})
     options.onSpawn?.(child)
     let stdout = ''
     let stderr = ''

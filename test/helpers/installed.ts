@@ -35,8 +35,9 @@ async function install(): Promise<InstalledPackage> {
   if (!given) {
     const npm = (args: string[]) => run('npm', args, {cwd: ROOT, maxBuffer: 16 * 1024 * 1024, env: {...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false'}})
     const {stdout} = await npm(['pack', '--json', '--pack-destination', prefix])
-    const [{filename}] = JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{filename: string}>
-    await npm(['install', '--global', '--prefix', prefix, '--prefer-offline', path.join(prefix, filename)])
+    const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{filename: string}>
+    if (!packed) throw new Error(`npm pack reported no tarball:\n${stdout}`)
+    await npm(['install', '--global', '--prefix', prefix, '--prefer-offline', path.join(prefix, packed.filename)])
   }
 
   const packageDir = path.join(prefix, 'lib', 'node_modules', 'igny8')

@@ -7,6 +7,7 @@ import {spawn, type ChildProcess} from 'node:child_process'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {cliBin} from './cli.js'
 import {startSandbox, type FaultSpec, type RequestLogEntry, type Sandbox, type SandboxCredentials, type SandboxOptions} from '../../src/lib/sandbox/index.js'
 
 export type {FaultSpec, RequestLogEntry, Sandbox, SandboxCredentials}
@@ -98,7 +99,7 @@ const READY_LINE = 'IGNY8_SANDBOX_READY=1'
  * with `--json`). Call `stop()` in `afterEach`.
  */
 export function spawnSandbox(args: string[] = [], options: {timeoutMs?: number; env?: NodeJS.ProcessEnv} = {}): Promise<SpawnedSandbox> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), 'sandbox', 'serve', '--port', '0', '--control', ...args], {
+  const child = spawn(process.execPath, [cliBin(), 'sandbox', 'serve', '--port', '0', '--control', ...args], {
     cwd: REPO_ROOT,
     env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true', ...options.env},
     stdio: ['ignore', 'pipe', 'pipe'],
