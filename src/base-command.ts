@@ -2,12 +2,13 @@
  * The base of every igny8 command: the global flags, flag > env > profile > default resolution with a
  * notice when the environment overrides a stored value, the profile store, warnings (stderr, or the
  * result's `warnings` under --json), a TTY-only spinner, and the one place where errors become an exit
- * code plus one clear line (or `{"error": {...}}` under --json). Heavy modules load lazily.
+ * code plus one clear line (or `{"error": {...}}` under --json; lib/errors.ts's toCliError maps them).
+ * Heavy modules load lazily.
  */
 import {Command, Flags, Interfaces, ux} from '@oclif/core'
 import chalk from 'chalk'
 
-import {CliError, ExitCode, isCliError} from './lib/errors.js'
+import {ExitCode, isCliError, toCliError} from './lib/errors.js'
 import {redact} from './lib/secrets.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -272,37 +273,4 @@ function isExit(error: unknown): boolean {
 
 function scrub<V>(value: V): V {
   return JSON.parse(redact(JSON.stringify(value))) as V
-}
-
-const PARSE_ERRORS = new Set([
-  'FailedFlagValidationError',
-  'RequiredArgsError',
-  'NonExistentFlagsError',
-  'UnexpectedArgsError',
-  'FlagInvalidOptionError',
-  'ArgInvalidOptionError',
-  'CLIParseError',
-])
-
-/** Maps anything thrown into a CliError; unknown errors are internal (exit 1) with a hint to report them. */
-export function toCliError(error: unknown): CliError {
-  if (isCliError(error)) return error
-  const err = error as Error & {oclif?: {exit?: number}; parse?: unknown}
-  if (err && (PARSE_ERRORS.has(err.constructor?.name) || err.parse !== undefined || err.oclif?.exit === 2)) {
-    const lines = String(err.message).split('\n').map((line) => line.trim()).filter(Boolean)
-    let message = lines.filter((line) => !line.startsWith('See more help')).join(' ')
-    // `--password=…` is not a flag (secrets never are), but what follows "=" may well be the secret.
-    const unknown = (err as {flags?: unknown}).flags
-    if (err.constructor?.name === 'NonExistentFlagsError' && Array.isArray(unknown)) {
-      message = `Nonexistent flag${unknown.length === 1 ? '' : 's'}: ${unknown.map((flag) => String(flag).replace(/=[\s\S]*$/, '=***')).join(', ')}`
-    }
-    return new CliError(message || 'Invalid usage.', {code: 'usage', exitCode: ExitCode.usage, hint: 'See --help for usage.', cause: error})
-  }
-
-  return new CliError(`Unexpected internal error: ${err?.message ?? String(error)}`, {
-    code: 'internal',
-    exitCode: ExitCode.failure,
-    hint: 'Re-run with --debug and report the trace.',
-    cause: error,
-  })
 }

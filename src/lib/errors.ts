@@ -2,7 +2,10 @@
  * The one error type of igny8. Every failure a user can meet is a CliError carrying the exit code of
  * the spec, a stable machine code, one clear message, and (when known) a hint and the backend's request id.
  * Nothing here may hold a secret: messages are built from URLs, slugs and server error texts only.
+ * toCliError() is the one place where anything thrown (oclif's usage errors included) becomes a CliError.
  */
+import {Errors} from '@oclif/core'
+
 export const ExitCode = {
   ok: 0,
   failure: 1,
@@ -57,3 +60,47 @@ export const notConnectedError = (message: string, hint = 'Run `igny8 connect` f
   new CliError(message, {code, exitCode: ExitCode.notConnected, hint})
 
 export const isCliError = (error: unknown): error is CliError => error instanceof CliError
+
+/**
+ * Maps anything thrown into a CliError: oclif's usage errors are exit 2 with oclif's words (minus its
+ * "See more help" line); unknown errors are internal (exit 1) with a hint to report them.
+ */
+export function toCliError(error: unknown): CliError {
+  if (isCliError(error)) return error
+  const err = error as Error & {oclif?: {exit?: number}; parse?: unknown}
+  if (err && (isParseError(err) || err.parse !== undefined || err.oclif?.exit === 2)) {
+    const lines = String(err.message).split('\n').map((line) => line.trim()).filter(Boolean)
+    let message = lines.filter((line) => !line.startsWith('See more help')).join(' ')
+    // `--password=…` is not a flag (secrets never are), but what follows "=" may well be the secret.
+    const unknown = nonExistentFlags(err)
+    if (unknown) {
+      message = `Nonexistent flag${unknown.length === 1 ? '' : 's'}: ${unknown.map((flag) => String(flag).replace(/=[\s\S]*$/, '=***')).join(', ')}`
+    }
+
+    return new CliError(message || 'Invalid usage.', {code: 'usage', exitCode: ExitCode.usage, hint: 'See --help for usage.', cause: error})
+  }
+
+  return new CliError(`Unexpected internal error: ${err?.message ?? String(error)}`, {
+    code: 'internal',
+    exitCode: ExitCode.failure,
+    hint: 'Re-run with --debug and report the trace.',
+    cause: error,
+  })
+}
+
+/**
+ * oclif's parser errors (CLIParseError and its subclasses: NonExistentFlagsError, RequiredArgsError,
+ * FailedFlagValidationError …) are not exported by @oclif/core; all of them are its exported CLIError
+ * with the `parse` field the parser sets. By type and field, never by class name: a minified build
+ * renames classes.
+ */
+function isParseError(error: unknown): error is Errors.CLIError & {parse: unknown} {
+  return error instanceof Errors.CLIError && 'parse' in error
+}
+
+/** The unknown flags of oclif's NonExistentFlagsError, the only parser error that carries `flags`. */
+function nonExistentFlags(error: unknown): unknown[] | undefined {
+  if (!isParseError(error)) return undefined
+  const {flags} = error as {flags?: unknown}
+  return Array.isArray(flags) ? flags : undefined
+}

@@ -15,7 +15,7 @@ export function registerSecret(value: string | undefined | null): void {
 }
 
 const JWT_SHAPE = /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]{4,}/g
-/** IGNY8 site API keys look like `igny8_aBcD3fG…` (contract §2.2): masked even when a server echoes someone else's. */
+/** IGNY8 site API keys look like `igny8_aBcD3fG…` (docs/backend-contract.md, Site API keys): masked even when a server echoes someone else's. */
 const API_KEY_SHAPE = /\bigny8_[A-Za-z0-9]{16,}/g
 // Credentials are long; a word after a scheme name ("the Bearer scheme") is prose, not a secret.
 const AUTH_HEADER = /\b(Bearer|ApiKey|Basic)\s+(?=[\w.~+/=-]{12,})[\w.~+/=-]+/gi

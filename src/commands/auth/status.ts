@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, toCliError} from '../../base-command.js'
+import {BaseCommand} from '../../base-command.js'
+import {formatDuration} from '../../lib/duration.js'
 import {allowHttpFlag} from '../../lib/flags.js'
 
 type AuthStatus = import('../../lib/connection/auth-status.js').AuthStatus
@@ -18,7 +19,7 @@ export default class AuthStatusCommand extends BaseCommand<typeof AuthStatusComm
   }
 
   public async run(): Promise<AuthStatus | AuthStatus[]> {
-    const [{authStatus, failedStatus}, {isCliError, ExitCode}] = await Promise.all([
+    const [{authStatus, failedStatus}, {isCliError, toCliError, ExitCode}] = await Promise.all([
       import('../../lib/connection/auth-status.js'),
       import('../../lib/errors.js'),
     ])
@@ -44,7 +45,7 @@ export default class AuthStatusCommand extends BaseCommand<typeof AuthStatusComm
             return await authStatus(store, name, options)
           } catch (error) {
             if (!isCliError(error) && !(error instanceof Error)) throw error
-            return failedStatus(store, name, isCliError(error) ? error : toCliError(error))
+            return failedStatus(store, name, toCliError(error))
           }
         }),
       ),
@@ -75,7 +76,5 @@ export default class AuthStatusCommand extends BaseCommand<typeof AuthStatusComm
 
 function relative(iso: string): string {
   const ms = Date.parse(iso) - Date.now()
-  const minutes = Math.round(Math.abs(ms) / 60_000)
-  const text = minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`
-  return ms >= 0 ? `in ${text}` : `${text} ago; refreshed on next use`
+  return ms >= 0 ? `in ${formatDuration(ms)}` : `${formatDuration(-ms)} ago; refreshed on next use`
 }

@@ -33,9 +33,10 @@ Nothing stored yet is not an error: the command says so and how to fix it (exit 
   }
 
   private async print(result: ContentTypesResult): Promise<void> {
-    const [{isStructureStored, structureAgeMs, formatAge, DEFAULT_MAX_AGE_MS}, {renderStructureTables}] = await Promise.all([
+    const [{isStructureStored, structureAgeMs, DEFAULT_MAX_AGE_MS}, {renderStructureTables}, {formatDuration}] = await Promise.all([
       import('../../lib/sync/content-types.js'),
       import('../../lib/output/structure-table.js'),
+      import('../../lib/duration.js'),
     ])
     if (!isStructureStored(result)) {
       this.log(`Integration ${result.integrationId} holds no site structure yet, so the Content Types tab is empty.`)
@@ -50,8 +51,8 @@ Nothing stored yet is not an error: the command says so and how to fix it (exit 
     this.log('')
     const age = structureAgeMs(result.last_structure_fetch)
     if (result.last_structure_fetch && age !== undefined) {
-      this.log(`Structure last pushed ${result.last_structure_fetch} (${formatAge(age)} ago).`)
-      if (age > DEFAULT_MAX_AGE_MS) this.notice(`The structure is ${formatAge(age)} old: the plugin's daily push may be failing. Run \`igny8 integration check\`.`)
+      this.log(`Structure last pushed ${result.last_structure_fetch} (${formatDuration(age)} ago).`)
+      if (age > DEFAULT_MAX_AGE_MS) this.notice(`The structure is ${formatDuration(age)} old: the plugin's daily push may be failing. Run \`igny8 integration check\`.`)
     } else {
       this.log('When the structure was last pushed is unknown.')
     }

@@ -2,8 +2,7 @@ import {Flags} from '@oclif/core'
 import chalk from 'chalk'
 
 import {BaseCommand} from '../../base-command.js'
-import {apiUrlFlag, integrationFlag} from '../../lib/flags.js'
-import {gatherFlags} from '../structure/gather.js'
+import {apiUrlFlag, gatherFlags, integrationFlag} from '../../lib/flags.js'
 
 type CheckReport = import('../../lib/checks/integration-check.js').CheckReport
 type FleetReport = import('../../lib/checks/integration-check.js').FleetReport
@@ -65,8 +64,8 @@ Exit 0 when no required check failed (warnings such as drift fail only with --st
       : await this.spin('Checking the sync chain', () => checkIntegration(env, settings))
 
     if (flags.junit) {
-      const {writeFileAtomic} = await import('../../lib/structure/payload-file.js')
-      await writeFileAtomic(flags.junit, toJUnit(junitSuites(report), {strict: settings.strict}))
+      const {writeOutputFile} = await import('../../lib/files.js')
+      writeOutputFile(flags.junit, toJUnit(junitSuites(report), {strict: settings.strict}))
     }
 
     if (!this.jsonEnabled()) this.log('sites' in report ? render.renderFleetReport(report, settings.strict) : render.renderCheckReport(report, settings.strict))

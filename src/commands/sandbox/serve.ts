@@ -39,12 +39,13 @@ It serves until SIGINT or SIGTERM, then closes every connection and exits 0. A p
   private stopRequested?: () => void
 
   public async run(): Promise<void> {
-    const {startSandbox} = await import('../../lib/sandbox/index.js')
-    const {usageError} = await import('../../lib/errors.js')
+    const [{startSandbox}, {usageError}, {parseHttpUrl}] = await Promise.all([
+      import('../../lib/sandbox/index.js'),
+      import('../../lib/errors.js'),
+      import('../../lib/url.js'),
+    ])
     const flags = this.flags
-    for (const url of flags['wp-url'] ?? []) {
-      if (!/^https?:\/\/[^\s/]+/i.test(url)) throw usageError(`--wp-url must be an http(s) URL, got "${url}".`)
-    }
+    for (const url of flags['wp-url'] ?? []) parseHttpUrl(url, () => usageError(`--wp-url must be an http(s) URL, got "${url}".`))
 
     const trace = this.trace
     const sandbox = await startSandbox({

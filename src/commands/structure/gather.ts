@@ -1,24 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {allowHttpFlag} from '../../lib/flags.js'
-
-/** The flags that say which WordPress to read and how; `structure push` gathers with the same ones. */
-export const gatherFlags = {
-  'wp-url': Flags.string({description: 'WordPress site URL (env IGNY8_WP_URL; default: the profile\'s).', helpValue: 'URL'}),
-  source: Flags.option({
-    description: 'Where to read: the IGNY8 plugin\'s site metadata, core REST, or the plugin when it answers (auto).',
-    options: ['auto', 'rest', 'plugin'] as const,
-    default: 'auto' as const,
-  })(),
-  'wp-user': Flags.string({description: 'WordPress user for application-password auth (env IGNY8_WP_USER; optional).', helpValue: 'USER'}),
-  'wp-app-password-stdin': Flags.boolean({description: 'Read the WordPress application password from stdin (env IGNY8_WP_APP_PASSWORD).', default: false}),
-  enable: Flags.string({description: 'Enable these post types or taxonomies.', helpValue: 'SLUG,...', multiple: true, delimiter: ','}),
-  disable: Flags.string({description: 'Disable these post types or taxonomies.', helpValue: 'SLUG,...', multiple: true, delimiter: ','}),
-  'fetch-limit': Flags.string({description: 'Fetch limit of one post type or taxonomy (repeatable).', helpValue: 'SLUG=N', multiple: true}),
-  concurrency: Flags.integer({description: 'Collections counted at the same time.', default: 8, min: 1, max: 32}),
-  'allow-http': allowHttpFlag,
-}
+import {gatherFlags} from '../../lib/flags.js'
 
 export default class StructureGather extends BaseCommand<typeof StructureGather> {
   static override hiddenAliases = ['gather-structure']
@@ -53,8 +36,8 @@ The result is the body IGNY8's update-structure expects; --output writes it to a
     const [{runGather}, {describeOrigin}] = await Promise.all([import('../../lib/structure/run-gather.js'), import('../../lib/structure/report.js')])
     const {payload, report} = await runGather(flags, await this.gatherContext(), early)
     if (flags.output) {
-      const {writeJsonFile} = await import('../../lib/structure/payload-file.js')
-      await writeJsonFile(flags.output, payload)
+      const {jsonText, writeOutputFile} = await import('../../lib/files.js')
+      writeOutputFile(flags.output, jsonText(payload))
     }
 
     if (!this.jsonEnabled()) {

@@ -1,8 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {apiUrlFlag, integrationFlag} from '../../lib/flags.js'
-import {gatherFlags} from './gather.js'
+import {apiUrlFlag, gatherFlags, integrationFlag} from '../../lib/flags.js'
 
 type PushResult = import('../../lib/sync/push.js').PushResult
 type DryRunResult = import('../../lib/sync/push.js').DryRunResult

@@ -10,6 +10,7 @@ import {CliError, ExitCode} from '../errors.js'
 import {createHttp, type HttpSettings} from '../http/http-client.js'
 import {describeNetworkError} from '../http/network-error.js'
 import {registerSecret} from '../secrets.js'
+import {parseHttpUrl} from '../url.js'
 import {
   API_KEY_SCHEMES,
   type ApiKeyScheme,
@@ -253,7 +254,7 @@ export class BackendClient {
         await this.refresh()
         answer = await this.raw(method, path, options)
       } else if (this.auth.kind === 'api-key' && this.auth.scheme === undefined) {
-        // Docs disagree on the scheme (contract §2.2): try the other one once and remember the winner.
+        // Docs disagree on the scheme (docs/backend-contract.md, Site API keys): try the other one once and remember the winner.
         const fallback = API_KEY_SCHEMES[1]
         const retry = await this.raw(method, path, options, fallback)
         if (retry.status !== 401) {
@@ -477,22 +478,16 @@ export class BackendClient {
   }
 }
 
+/** The API URL a user gives (checked by ../url.ts), without the trailing slash the paths are joined with. */
 export function normalizeApiUrl(raw: string): string {
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    throw new CliError(`Invalid API URL "${raw}": expected an http(s) URL like https://api.igny8.com/api/v1.`, {code: 'invalid_url', exitCode: ExitCode.usage})
-  }
-
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new CliError(`Invalid API URL "${raw}": only http and https are supported.`, {code: 'invalid_url', exitCode: ExitCode.usage})
-  }
-
-  if (url.username || url.password) {
-    throw new CliError('The API URL must not contain credentials.', {code: 'invalid_url', exitCode: ExitCode.usage})
-  }
-
+  const url = parseHttpUrl(raw, (problem) => {
+    const message = {
+      malformed: `Invalid API URL "${raw}": expected an http(s) URL like https://api.igny8.com/api/v1.`,
+      scheme: `Invalid API URL "${raw}": only http and https are supported.`,
+      credentials: 'The API URL must not contain credentials.',
+    }[problem]
+    return new CliError(message, {code: 'invalid_url', exitCode: ExitCode.usage})
+  })
   return url.toString().replace(/\/+$/, '')
 }
 

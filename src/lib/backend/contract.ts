@@ -1,6 +1,6 @@
 /**
  * Every assumption igny8 makes about the IGNY8 backend lives in this file: paths, auth header schemes,
- * the response envelope and the shapes of each endpoint (../shared/contract/igny8-api.md).
+ * the response envelope and the shapes of each endpoint, as docs/backend-contract.md describes them.
  * The client validates what it receives with these schemas and the sandbox builds what it sends
  * from them, so the two cannot drift apart. Shapes are tolerant where the docs disagree (marked [?]).
  */
@@ -8,25 +8,25 @@ import {z} from 'zod'
 
 export const DEFAULT_API_URL = 'https://api.igny8.com/api/v1'
 
-/** Paths relative to the API root, documented with a trailing slash (§1). */
+/** Paths relative to the API root, always with a trailing slash (docs/backend-contract.md, API root and trailing slashes). */
 export const paths = {
   login: 'auth/login/',
-  /** Two documented refresh paths (§8.2): the first is tried, the second on 404. */
+  /** Two documented refresh paths (docs/backend-contract.md, Token refresh): the first is tried, the second on 404 or 405. */
   refresh: ['auth/refresh/', 'auth/token/refresh/'] as const,
   sites: 'auth/sites/',
   integrations: 'integration/integrations/',
   integration: (id: number) => `integration/integrations/${id}/`,
   updateStructure: (id: number) => `integration/integrations/${id}/update-structure/`,
   contentTypes: (id: number) => `integration/integrations/${id}/content-types/`,
-  /** Spelling unconfirmed (§5.10): a 404 here means "not offered", never a failure. */
+  /** Spelling unconfirmed (docs/backend-contract.md, Sync status): a 404 here means "not offered", never a failure. */
   syncStatus: (id: number) => `integration/integrations/${id}/sync_status/`,
 } as const
 
-/** API-key schemes (§2.2 conflict): `Bearer` first, `ApiKey` once on 401; the one that worked is remembered. */
+/** API-key schemes (docs/backend-contract.md, Site API keys): `Bearer` first, `ApiKey` once on 401; the one that worked is remembered. */
 export const API_KEY_SCHEMES = ['Bearer', 'ApiKey'] as const
 export type ApiKeyScheme = (typeof API_KEY_SCHEMES)[number]
 
-/** Rate-limit headers (§4). */
+/** Rate-limit headers (docs/backend-contract.md, Rate limiting). */
 export const throttleHeaders = {
   limit: 'x-throttle-limit',
   remaining: 'x-throttle-remaining',
@@ -34,7 +34,7 @@ export const throttleHeaders = {
 } as const
 
 // ---------------------------------------------------------------------------------------------
-// Envelope (§3)
+// Envelope (docs/backend-contract.md, Response envelope; Lists and pagination)
 // ---------------------------------------------------------------------------------------------
 
 export const errorEnvelopeSchema = z.looseObject({
@@ -112,7 +112,7 @@ export function requestIdOf(body: unknown): string | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Auth (§2, §5.1–5.2)
+// Auth (docs/backend-contract.md, Authentication)
 // ---------------------------------------------------------------------------------------------
 
 export const loginRequestSchema = z.object({email: z.string(), password: z.string()})
@@ -146,7 +146,7 @@ export function tokensOf(data: LoginData): {access: string; refresh: string} {
 }
 
 export const refreshRequestSchema = z.object({refresh: z.string()})
-/** Refresh answer: a new access token, and a new refresh token on some versions (§8.3). */
+/** Refresh answer: a new access token, and a new refresh token on some versions (docs/backend-contract.md, Token refresh). */
 export const refreshDataSchema = z.union([
   z.looseObject({access: z.string().min(1), refresh: z.string().min(1).optional()}),
   z.looseObject({tokens: z.looseObject({access: z.string().min(1), refresh: z.string().min(1).optional()})}),
@@ -160,7 +160,7 @@ export function refreshedTokensOf(data: RefreshData): {access: string; refresh?:
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sites and integrations (§5.4–5.6, §6.1)
+// Sites and integrations (docs/backend-contract.md, Sites; Integrations list)
 // ---------------------------------------------------------------------------------------------
 
 export const siteSchema = z.looseObject({
@@ -214,7 +214,7 @@ export const syncStatusSchema = z.looseObject({
 export type SyncStatus = z.infer<typeof syncStatusSchema>
 
 // ---------------------------------------------------------------------------------------------
-// Structure (§5.8) and content types (§5.9)
+// Structure and content types (docs/backend-contract.md, Update structure; Content types)
 // ---------------------------------------------------------------------------------------------
 
 /** WordPress post type and taxonomy keys: lowercase alphanumerics, dashes and underscores. */
@@ -260,7 +260,7 @@ export const contentTypeItemSchema = structureItemSchema.partial().extend({
 })
 export type ContentTypeItem = z.infer<typeof contentTypeItemSchema>
 
-/** `content-types` answer. Its shape is a guess from the push payload (§5.9 [?]): every part optional. */
+/** `content-types` answer. Its shape is a guess from the push payload (docs/backend-contract.md, Content types): every part optional. */
 export const contentTypesDataSchema = z.looseObject({
   post_types: z.record(z.string(), contentTypeItemSchema).nullable().optional(),
   taxonomies: z.record(z.string(), contentTypeItemSchema).nullable().optional(),

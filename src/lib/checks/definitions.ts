@@ -4,9 +4,11 @@
  * (fetched once per run or site), the verdict logic from the sync and structure libraries.
  */
 import {integrationSiteId, integrationWordPressUrl, type Integration, type SyncStatus} from '../backend/contract.js'
+import {formatDuration, formatMilliseconds} from '../duration.js'
+import {plural} from '../output/words.js'
 import {describeOrigin} from '../structure/report.js'
 import {type DiffEntry, diffStructure} from '../sync/diff.js'
-import {formatAge, isStructureStored, readContentTypes, structureAgeMs} from '../sync/content-types.js'
+import {isStructureStored, readContentTypes, structureAgeMs} from '../sync/content-types.js'
 import {countMismatches, pushStructure} from '../sync/push.js'
 import {DISCOVERY_LABELS} from '../wordpress/discovery.js'
 import {PLUGIN_NAMESPACE} from '../wordpress/igny8-plugin.js'
@@ -21,7 +23,6 @@ const pass = (detail: string): CheckOutcome => ({status: 'pass', detail})
 const warn = (detail: string, hint?: string): CheckOutcome => ({status: 'warn', detail, hint})
 const fail = (detail: string, hint?: string): CheckOutcome => ({status: 'fail', detail, hint})
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
 const countOf = (items: Record<string, unknown>): number => Object.keys(items).length
 
 // ---------------------------------------------------------------------------------------------
@@ -56,7 +57,7 @@ export function backendChecks(run: RunSession, mode: 'single' | 'fleet'): CheckD
       needs: ['config'],
       async run() {
         const {status, ms} = await run.backend.client.probe()
-        return pass(`${run.backend.apiUrl} answered HTTP ${status} in ${ms} ms`)
+        return pass(`${run.backend.apiUrl} answered HTTP ${status} in ${formatMilliseconds(ms)}`)
       },
     },
     {
@@ -80,7 +81,7 @@ export function backendChecks(run: RunSession, mode: 'single' | 'fleet'): CheckD
         const left = Date.parse(stored?.accessTokenExpiresAt ?? '') - Date.now()
         const token = refreshed
           ? 'the access token had expired and was refreshed (the new one is saved in the profile)'
-          : `the access token is valid${left > 0 ? ` for another ${formatAge(left)}` : ''}`
+          : `the access token is valid${left > 0 ? ` for another ${formatDuration(left)}` : ''}`
         return pass(`the session of ${who} was accepted: ${token}; ${sees}`)
       },
     },
@@ -158,17 +159,17 @@ export function siteChecks(site: SiteSession, settings: CheckSettings, mode: 'si
       async run() {
         const {last_structure_fetch: last} = await site.contentTypes()
         const age = structureAgeMs(last)
-        const limit = formatAge(settings.maxAgeMs)
+        const limit = formatDuration(settings.maxAgeMs)
         if (!last || age === undefined) return warn(`the backend does not say when the structure was last pushed (last_structure_fetch ${last === null ? 'missing' : `"${last}"`})`)
         if (age > settings.maxAgeMs) {
           return fail(
-            `last pushed ${last}, ${formatAge(age)} ago: older than the maximum age of ${limit}`,
+            `last pushed ${last}, ${formatDuration(age)} ago: older than the maximum age of ${limit}`,
             'The IGNY8 plugin pushes daily from WP-cron (igny8_sync_site_structure): check that WP-cron runs on the site, or push now with `igny8 structure push`.',
           )
         }
 
-        if (age < -5 * 60_000) return warn(`last pushed ${last}, ${formatAge(-age)} in the future`, 'The backend\'s clock or this machine\'s is wrong.')
-        return pass(`last pushed ${last}, ${formatAge(age)} ago (maximum age ${limit})`)
+        if (age < -5 * 60_000) return warn(`last pushed ${last}, ${formatDuration(-age)} in the future`, 'The backend\'s clock or this machine\'s is wrong.')
+        return pass(`last pushed ${last}, ${formatDuration(age)} ago (maximum age ${limit})`)
       },
     },
     {
@@ -178,7 +179,7 @@ export function siteChecks(site: SiteSession, settings: CheckSettings, mode: 'si
       needs: [mode === 'single' ? 'config' : 'integration.found'],
       async run() {
         const [{siteUrl}, {response: home, ms}] = await Promise.all([site.inputs(), site.home()])
-        const answered = `${siteUrl.href} answered HTTP ${home.status} in ${Math.round(ms)} ms${home.url === siteUrl.href ? '' : ` (redirected to ${home.url})`}`
+        const answered = `${siteUrl.href} answered HTTP ${home.status} in ${formatMilliseconds(ms)}${home.url === siteUrl.href ? '' : ` (redirected to ${home.url})`}`
         if (home.status >= 400) return warn(answered, 'The home page fails for visitors; the REST API may still work (see wordpress.rest).')
         return pass(answered)
       },

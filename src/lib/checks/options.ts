@@ -4,9 +4,10 @@
  * usage error (exit 2) before anything runs.
  */
 import type {Site} from '../backend/contract.js'
+import {parseDuration} from '../duration.js'
 import {usageError} from '../errors.js'
 import {parseOverrides} from '../structure/selection.js'
-import {DEFAULT_MAX_AGE_MS, parseDuration} from '../sync/content-types.js'
+import {DEFAULT_MAX_AGE_MS} from '../sync/content-types.js'
 import {parseSiteUrl} from '../wordpress/site-url.js'
 
 export interface CheckSettings {

@@ -6,6 +6,8 @@
 import chalk from 'chalk'
 import Table from 'cli-table3'
 
+import {formatMilliseconds, formatSeconds} from '../duration.js'
+import {plural} from '../output/words.js'
 import type {CheckReport, FleetReport, SiteReport} from './integration-check.js'
 import {type CheckResult, type CheckStatus, type CheckSummary, summarize} from './runner.js'
 
@@ -18,7 +20,7 @@ export function symbol(status: CheckStatus): string {
 
 export function renderCheckLines(checks: CheckResult[], indent = ''): string[] {
   const width = Math.max(0, ...checks.map((c) => c.id.length))
-  return checks.map((c) => `${indent}${symbol(c.status)} ${c.id.padEnd(width)}  ${c.status === 'skip' ? chalk.dim(c.detail) : c.detail} ${chalk.dim(`(${c.durationMs} ms)`)}`)
+  return checks.map((c) => `${indent}${symbol(c.status)} ${c.id.padEnd(width)}  ${c.status === 'skip' ? chalk.dim(c.detail) : c.detail} ${chalk.dim(`(${formatMilliseconds(c.durationMs)})`)}`)
 }
 
 /** `✗ structure.fresh: <hint>` for every failed or warned check that has a hint. */
@@ -84,7 +86,7 @@ function siteTable(sites: SiteReport[]): string {
 
 /** `✓ OK: …` or `✗ FAILED: …`, naming what decided it, with the counts and the time taken. */
 export function verdict(checks: CheckResult[], ok: boolean, strict: boolean, durationMs: number): string {
-  const counts = `${describeSummary(summarize(checks))} in ${(durationMs / 1000).toFixed(2)} s`
+  const counts = `${describeSummary(summarize(checks))} in ${formatSeconds(durationMs)}`
   const ids = (status: CheckStatus, required?: boolean) =>
     checks.filter((c) => c.status === status && (required === undefined || c.required === required)).map((c) => c.id)
   if (ok) {
@@ -104,7 +106,7 @@ export function verdict(checks: CheckResult[], ok: boolean, strict: boolean, dur
 }
 
 function fleetVerdict(report: FleetReport, strict: boolean): string {
-  const counts = `${describeSummary(report.summary)} in ${(report.durationMs / 1000).toFixed(2)} s`
+  const counts = `${describeSummary(report.summary)} in ${formatSeconds(report.durationMs)}`
   const failedShared = report.checks.filter((c) => c.status === 'fail').map((c) => c.id)
   if (failedShared.length > 0) return `${chalk.red('✗ FAILED')}: ${failedShared.join(', ')} failed, so no site was checked (${counts}).`
   if (report.ok) return `${chalk.green('✓ OK')}: ${report.sites.length === 1 ? 'the site passes' : `all ${report.sites.length} sites pass`} every required check (${counts}).`
@@ -115,8 +117,4 @@ function fleetVerdict(report: FleetReport, strict: boolean): string {
 
 function describeSummary(s: CheckSummary): string {
   return `${s.pass} passed, ${s.warn} warned, ${s.fail} failed, ${s.skip} skipped`
-}
-
-function plural(n: number, one: string): string {
-  return `${n} ${n === 1 ? one : `${one}s`}`
 }

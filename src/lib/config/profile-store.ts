@@ -1,14 +1,20 @@
 /**
  * Named profiles in one JSON file under oclif's config dir (IGNY8_CONFIG_DIR redirects it).
- * conf writes atomically (temp file + rename) with mode 0600; the folder is made 0700 here; writes are
- * serialised across processes with a lock file, so concurrent `igny8 connect` runs never lose each
- * other's profiles. A file that is not valid JSON or not of the expected shape is reported, never reset.
  *
- * Reading is a plain read of the file, validated with zod: conf (with the JSON-schema validator it
- * loads) is only loaded to write. Most commands only read their profile, and a gather or a check then
- * starts faster and smaller (conf and ajv are about 2.5 MiB of a gather's peak memory), and never
- * creates a config file it did not need.
+ * One mechanism reads and writes that file: conf. Its atomic write (temp file, fsync, rename, mode 0600)
+ * and its JSON read, with zod validating what was read (conf's `deserialize` hook), so there is no
+ * second, hand-made reader to drift from what conf writes. A file that is not valid JSON or not of the
+ * expected shape is reported (config_corrupt, exit 2) and never reset: conf's clearInvalidConfig stays
+ * false, and nothing is written after a failed read. The folder is made 0700 here with makeDirectory
+ * (conf's own recursive mkdir would hang under /proc); writes are serialised across processes with a
+ * lock file (proper-lockfile), so concurrent `igny8 connect` runs never lose each other's profiles.
+ *
+ * Reading creates nothing: without defaults conf writes nothing when it is constructed or read, and it
+ * is only constructed once there is a file to read, or for a write. The price of one mechanism: every
+ * command that reads a profile loads conf, and with it ajv and ajv-formats (conf's schema validator,
+ * unused here), atomically, dot-prop, env-paths, semver, debounce-fn and uint8array-extras.
  */
+import type Conf from 'conf'
 import fs from 'node:fs'
 import path from 'node:path'
 import {z} from 'zod'
@@ -49,12 +55,26 @@ const fileSchema = z.looseObject({
 })
 type ConfigFile = z.infer<typeof fileSchema>
 
+/** conf's read: JSON, then zod; what does not fit throws, and conf (clearInvalidConfig: false) passes it on. */
+function deserialize(text: string): ConfigFile {
+  const parsed = fileSchema.safeParse(JSON.parse(text))
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new Error(`${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'unexpected shape'}`)
+  }
+
+  return parsed.data
+}
+
 export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 
 export class ProfileStore {
   readonly file: string
-  private conf?: import('conf').default<ConfigFile>
-  private constructor(readonly dir: string) {
+  private confInstance?: Conf<ConfigFile>
+  private constructor(
+    readonly dir: string,
+    private readonly ConfClass: typeof Conf,
+  ) {
     this.file = path.join(dir, 'config.json')
   }
 
@@ -69,31 +89,30 @@ export class ProfileStore {
       })
     }
 
-    return new ProfileStore(dir)
+    // Loaded here, since reads are synchronous; constructed on the first read of an existing file.
+    const {default: ConfClass} = await import('conf')
+    return new ProfileStore(dir, ConfClass)
   }
 
-  /** Reads and validates the whole file; a broken file is an error, never an empty store. */
+  /**
+   * Reads (through conf) and validates the whole file, as it is now: another process may have written
+   * it. No file is no profiles; a broken file is an error, never an empty store.
+   */
   read(): ConfigFile {
-    let raw: unknown
+    if (!this.exists()) return {}
+    let data: ConfigFile
     try {
-      raw = JSON.parse(fs.readFileSync(this.file, 'utf8'))
+      data = this.conf().store
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {}
       throw corruptFile(this.file, error)
     }
 
-    const parsed = fileSchema.safeParse(raw)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw corruptFile(this.file, new Error(`${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'unexpected shape'}`))
-    }
-
-    for (const profile of Object.values(parsed.data.profiles ?? {})) {
+    for (const profile of Object.values(data.profiles ?? {})) {
       // The secrets only: their expiry times and the API-key scheme ("Bearer") must stay readable.
       for (const key of SECRET_FIELDS) registerSecret(profile.secrets?.[key])
     }
 
-    return parsed.data
+    return data
   }
 
   exists(): boolean {
@@ -114,26 +133,24 @@ export class ProfileStore {
    */
   async update(name: string, mutate: (current: Profile | undefined) => Profile | undefined): Promise<Profile | undefined> {
     assertProfileName(name)
-    return this.withLock((conf) => {
+    return this.withLock(() => {
       const data = this.read()
       const profiles = {...data.profiles}
       const next = mutate(profiles[name])
       if (next === undefined) delete profiles[name]
       else profiles[name] = {...next, updatedAt: new Date().toISOString()}
-      conf.store = {...data, profiles}
-      this.enforceModes()
+      this.write({...data, profiles})
       return profiles[name]
     })
   }
 
   /** Applies `mutate` to every profile in one locked write. */
   async updateAll(mutate: (name: string, current: Profile) => Profile): Promise<void> {
-    await this.withLock((conf) => {
+    await this.withLock(() => {
       const data = this.read()
       const profiles: Record<string, Profile> = {}
       for (const [name, profile] of Object.entries(data.profiles ?? {})) profiles[name] = mutate(name, profile)
-      conf.store = {...data, profiles}
-      this.enforceModes()
+      this.write({...data, profiles})
     })
   }
 
@@ -149,32 +166,39 @@ export class ProfileStore {
     return undefined
   }
 
-  private enforceModes(): void {
-    fs.chmodSync(this.dir, 0o700)
-    fs.chmodSync(this.file, 0o600)
-  }
-
-  /** conf, the writer, loaded on the first write. */
-  private async writer(): Promise<import('conf').default<ConfigFile>> {
-    if (this.conf) return this.conf
-    const {default: Conf} = await import('conf')
+  /** Replaces the file through conf (atomically, mode 0600). Under the lock, after a read() that passed. */
+  private write(data: ConfigFile): void {
+    let conf: Conf<ConfigFile>
     try {
-      this.conf = new Conf<ConfigFile>({
-        cwd: this.dir,
-        configName: 'config',
-        projectSuffix: '',
-        configFileMode: 0o600,
-        clearInvalidConfig: false,
-        accessPropertiesByDotNotation: false,
-      })
+      conf = this.conf()
     } catch (error) {
       throw corruptFile(this.file, error)
     }
 
-    return this.conf
+    conf.store = data
+    fs.chmodSync(this.dir, 0o700)
+    fs.chmodSync(this.file, 0o600)
   }
 
-  private async withLock<T>(fn: (conf: import('conf').default<ConfigFile>) => T): Promise<T> {
+  /**
+   * The conf of the file, made on the first read of an existing file or the first write. Its
+   * constructor reads the file (and throws what is then reported as corrupt); with no defaults it
+   * writes nothing.
+   */
+  private conf(): Conf<ConfigFile> {
+    this.confInstance ??= new this.ConfClass<ConfigFile>({
+      cwd: this.dir,
+      configName: 'config',
+      projectSuffix: '',
+      configFileMode: 0o600,
+      clearInvalidConfig: false,
+      accessPropertiesByDotNotation: false,
+      deserialize,
+    })
+    return this.confInstance
+  }
+
+  private async withLock<T>(fn: () => T): Promise<T> {
     const {default: lockfile} = await import('proper-lockfile')
     let release: (() => Promise<void>) | undefined
     try {
@@ -193,7 +217,7 @@ export class ProfileStore {
     }
 
     try {
-      return fn(await this.writer())
+      return fn()
     } finally {
       await release()
     }

@@ -2,7 +2,7 @@
  * `igny8 auth status`: what a profile holds and where its credentials come from, verified against the
  * backend (listing the sites proves the credentials; an expired access token is refreshed on the way).
  */
-import type {ProfileStore} from '../config/profile-store.js'
+import type {Profile, ProfileStore} from '../config/profile-store.js'
 import {CliError, ExitCode} from '../errors.js'
 import type {HttpSettings} from '../http/http-client.js'
 import {openBackend} from './backend-context.js'
@@ -38,10 +38,7 @@ export async function authStatus(
     authMethod: context.authMethod,
     credentialSource: context.credentialSource,
     user: context.user ?? null,
-    site: profile?.site ?? null,
-    integrationId: profile?.integrationId ?? null,
-    wordpressUrl: profile?.wordpressUrl ?? null,
-    wpUser: profile?.wpUser ?? null,
+    ...storedSettings(profile),
     tokenExpiresAt: secrets?.accessTokenExpiresAt ?? null,
     refreshTokenExpiresAt: secrets?.refreshTokenExpiresAt ?? null,
     valid: true,
@@ -57,14 +54,21 @@ export function failedStatus(store: ProfileStore, name: string, error: CliError)
     authMethod: profile?.authMethod ?? null,
     credentialSource: error.exitCode === ExitCode.notConnected ? null : 'profile',
     user: profile?.user ?? null,
-    site: profile?.site ?? null,
-    integrationId: profile?.integrationId ?? null,
-    wordpressUrl: profile?.wordpressUrl ?? null,
-    wpUser: profile?.wpUser ?? null,
+    ...storedSettings(profile),
     tokenExpiresAt: profile?.secrets?.accessTokenExpiresAt ?? null,
     refreshTokenExpiresAt: profile?.secrets?.refreshTokenExpiresAt ?? null,
     valid: false,
     error: error.toJSON(),
+  }
+}
+
+/** The site, integration and WordPress settings a profile holds, as both reports show them. */
+function storedSettings(profile: Profile | undefined): Pick<AuthStatus, 'site' | 'integrationId' | 'wordpressUrl' | 'wpUser'> {
+  return {
+    site: profile?.site ?? null,
+    integrationId: profile?.integrationId ?? null,
+    wordpressUrl: profile?.wordpressUrl ?? null,
+    wpUser: profile?.wpUser ?? null,
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * The IGNY8 API as the contract notes describe it (§5): login, refresh, sites, integrations,
+ * The IGNY8 API (docs/backend-contract.md, Endpoints): login, refresh, sites, integrations,
  * update-structure, content-types and sync_status. Requests are validated and answers built with the
  * contract's zod schemas. Where the docs leave a choice open the sandbox takes a documented side, and the
  * options pick between the sides of a conflict (list shape, refresh path, API-key scheme).
@@ -248,9 +248,9 @@ export function contentTypesOf(store: SandboxStore, integration: IntegrationReco
 }
 
 /**
- * One page of a list in the configured shape (§3, §8.6): top-level `results`, `data.results`, or a bare
- * `data` array (which has no pagination). `page`/`page_size` as DRF's PageNumberPagination; a page past
- * the end answers 404 "Invalid page.".
+ * One page of a list in the configured shape (docs/backend-contract.md, Lists and pagination): top-level
+ * `results`, `data.results`, or a bare `data` array (which has no pagination). `page`/`page_size` as
+ * DRF's PageNumberPagination; a page past the end answers 404 "Invalid page.".
  */
 export function listReply(ctx: RequestContext, options: Pick<ResolvedOptions, 'listShape' | 'pageSize'>, item: z.ZodType, items: unknown[]): Reply {
   if (options.listShape === 'data-array') {

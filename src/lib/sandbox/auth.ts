@@ -1,7 +1,8 @@
 /**
- * Who is calling (§2): a site API key (`Bearer <key>` and/or `ApiKey <key>`, per the configured schemes)
- * authenticates as the account owner scoped to that key's site; otherwise a `Bearer` JWT access token.
- * Order as documented: API key first, then JWT. The scheme is recorded for the request log, never the value.
+ * Who is calling (docs/backend-contract.md, Authentication): a site API key (`Bearer <key>` and/or
+ * `ApiKey <key>`, per the configured schemes) authenticates as the account owner scoped to that key's
+ * site; otherwise a `Bearer` JWT access token. Order as documented: API key first, then JWT. The scheme
+ * is recorded for the request log, never the value.
  */
 import {API_KEY_SCHEMES, type ApiKeyScheme} from '../backend/contract.js'
 import {ApiError, type Principal, type RequestContext} from './http.js'
@@ -41,7 +42,7 @@ export class Authenticator {
     return this.byAccessToken(ctx, credential)
   }
 
-  /** Integration endpoints need IsEditorOrAbove (§2.3); an API key acts as the owner. */
+  /** Integration endpoints need IsEditorOrAbove (docs/backend-contract.md, Roles and scoping); an API key acts as the owner. */
   requireEditor(principal: Principal): void {
     if (!EDITOR_OR_ABOVE.has(principal.user.role)) throw new ApiError(403, 'You do not have permission to perform this action.')
   }

@@ -1,8 +1,9 @@
 /**
  * The sandbox's small HTTP vocabulary on top of node:http: the per-request context, the reply a handler
- * returns, the error a handler throws, and the envelope builders (§3). Every envelope is checked against
- * the contract schemas before it leaves, so a sandbox answer the client could not parse is a sandbox bug
- * (answered 500 with the reason), never a silent drift.
+ * returns, the error a handler throws, and the envelope builders
+ * (docs/backend-contract.md, Response envelope). Every envelope is checked against the contract schemas
+ * before it leaves, so a sandbox answer the client could not parse is a sandbox bug (answered 500 with
+ * the reason), never a silent drift.
  */
 import type {IncomingMessage} from 'node:http'
 import {STATUS_CODES} from 'node:http'

@@ -1,9 +1,11 @@
 /**
  * What a sandbox can be told at start: where to listen, how to persist, and which side of each
- * documented conflict of the contract notes (§8) it takes, so the client can be tested against all of them.
+ * documented conflict (docs/backend-contract.md, Conflicts) it takes, so the client can be tested
+ * against all of them.
  */
 import type {ApiKeyScheme} from '../backend/contract.js'
 import {API_KEY_SCHEMES, paths} from '../backend/contract.js'
+import {parseHttpUrl} from '../url.js'
 
 export type ListShape = 'top' | 'data-results' | 'data-array'
 export const LIST_SHAPES: readonly ListShape[] = ['top', 'data-results', 'data-array']
@@ -52,11 +54,11 @@ export interface SandboxOptions {
   control?: boolean
   accessTtlSeconds?: number
   refreshTtlSeconds?: number
-  /** Authorization schemes accepted for site API keys (§2.2 conflict). */
+  /** Authorization schemes accepted for site API keys (docs/backend-contract.md, Site API keys). */
   apiKeySchemes?: ApiKeyScheme[]
-  /** Refresh paths offered (§8.2); a path left out answers 404. */
+  /** Refresh paths offered (docs/backend-contract.md, Token refresh); a path left out answers 404. */
   refreshPaths?: RefreshPath[]
-  /** Where lists keep their items (§3, §8.6). */
+  /** Where lists keep their items (docs/backend-contract.md, Lists and pagination). */
   listShape?: ListShape
   pageSize?: number
   /** Sites seeded in the demo account (ids 1..N). */
@@ -109,9 +111,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   const listShape = options.listShape ?? 'top'
   if (!LIST_SHAPES.includes(listShape)) throw new RangeError(`listShape must be one of ${LIST_SHAPES.join(', ')}`)
   const wpUrls = options.wpUrls ?? []
-  for (const url of wpUrls) {
-    if (!/^https?:\/\/[^\s/]+/i.test(url)) throw new RangeError(`not an http(s) URL: ${url}`)
-  }
+  for (const url of wpUrls) parseHttpUrl(url, () => new RangeError(`not an http(s) URL: ${url}`))
 
   return {
     host: options.host ?? '127.0.0.1',

@@ -4,13 +4,12 @@
  * the old or the new state, never half of one. A file that exists but is not a valid state is never
  * overwritten: start-up fails and the file is left for the user to inspect.
  */
-import {writeFileSync} from 'atomically'
 import fs from 'node:fs'
 import path from 'node:path'
 
 import {describeIssues} from '../backend/contract.js'
 import {CliError, ExitCode} from '../errors.js'
-import {makeDirectory} from '../files.js'
+import {jsonText, writeFileAtomic} from '../files.js'
 import type {ResolvedOptions} from './options.js'
 import {DEMO_ACCOUNT_ID, sandboxStateSchema, seedState, wpUrlFor, type SandboxState} from './state.js'
 
@@ -45,7 +44,8 @@ export class SandboxStore {
     const now = Math.floor(Date.now() / 1000)
     this.state.tokens.revoked = this.state.tokens.revoked.filter((entry) => entry.exp > now)
     try {
-      writeAtomically(this.statePath, JSON.stringify(this.state, null, 2) + '\n')
+      // 0600 in a 0700 folder: the state holds passwords, API keys and the token signing secret.
+      writeFileAtomic(this.statePath, jsonText(this.state), {mode: 0o600, folderMode: 0o700})
     } catch (error) {
       throw new SandboxStateError(`Cannot write the sandbox state file ${this.statePath}: ${(error as Error).message}`, error)
     }
@@ -86,10 +86,4 @@ function readState(file: string): SandboxState | undefined {
   }
 
   return parsed.data
-}
-
-/** The state file: 0600 in a 0700 folder, replaced atomically (temp file, fsync, rename). */
-export function writeAtomically(file: string, text: string): void {
-  makeDirectory(path.dirname(file), 0o700)
-  writeFileSync(file, text, {encoding: 'utf8', mode: 0o600, fsync: true})
 }

@@ -1,6 +1,7 @@
 /**
- * The `X-Throttle-*` headers every answer carries (§4), from a fixed one-minute window. With a limit set
- * the window is enforced (429 beyond it); without one a generous nominal limit is reported, never enforced.
+ * The `X-Throttle-*` headers every answer carries (docs/backend-contract.md, Rate limiting), from a fixed
+ * one-minute window. With a limit set the window is enforced (429 beyond it); without one a generous
+ * nominal limit is reported, never enforced.
  */
 import {throttleHeaders} from '../backend/contract.js'
 

@@ -1,8 +1,9 @@
 /**
- * `structure gather`: reads a live WordPress site into the body of `update-structure` (contract §5.8).
- * Discovery, then (when given) a check of the WordPress credentials, then either the IGNY8 plugin's
- * site metadata or core REST: types and taxonomies, and one `per_page=1` request per collection for its
- * `X-WP-Total`, run through a bounded pool. Selection, defaults and overrides come from ./selection.ts.
+ * `structure gather`: reads a live WordPress site into the body of `update-structure`
+ * (docs/backend-contract.md, Update structure). Discovery, then (when given) a check of the WordPress
+ * credentials, then either the IGNY8 plugin's site metadata or core REST: types and taxonomies, and one
+ * `per_page=1` request per collection for its `X-WP-Total`, run through a bounded pool. Selection,
+ * defaults and overrides come from ./selection.ts.
  */
 import type {Got} from 'got'
 

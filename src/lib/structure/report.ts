@@ -1,4 +1,6 @@
 /** Human words for where a gathered structure came from, and what it cost. */
+import {formatSeconds} from '../duration.js'
+import {plural} from '../output/words.js'
 import {DISCOVERY_LABELS} from '../wordpress/discovery.js'
 import type {GatherReport} from './gather.js'
 
@@ -8,6 +10,5 @@ export function describeOrigin(report: GatherReport): string {
     report.source === 'plugin'
       ? `the IGNY8 plugin (REST root ${report.restRoot})`
       : `core REST at ${report.restRoot} (found via ${DISCOVERY_LABELS[report.discoveredVia]}) ${who}`
-  const requests = `${report.requests} ${report.requests === 1 ? 'request' : 'requests'}`
-  return `Read from ${where}: ${requests} in ${(report.durationMs / 1000).toFixed(2)} s.`
+  return `Read from ${where}: ${plural(report.requests, 'request')} in ${formatSeconds(report.durationMs)}.`
 }

@@ -1,8 +1,8 @@
 /**
  * What a gathered structure includes, and its defaults: the rules of the IGNY8 plugin as far as they are
- * known (contract §7), kept in one place. REST already hides types and taxonomies that are not
- * `show_in_rest`; this leaves out WordPress's own internals, applies the enabled/fetch_limit defaults and
- * the user's --enable/--disable/--fetch-limit overrides.
+ * known (docs/backend-contract.md, Structure rules), kept in one place. REST already hides types and
+ * taxonomies that are not `show_in_rest`; this leaves out WordPress's own internals, applies the
+ * enabled/fetch_limit defaults and the user's --enable/--disable/--fetch-limit overrides.
  */
 import type {StructureItem} from '../backend/contract.js'
 import {CliError, ExitCode, usageError} from '../errors.js'

@@ -41,23 +41,3 @@ export function structureAgeMs(lastFetch: string | null | undefined, now = Date.
   const at = Date.parse(lastFetch)
   return Number.isFinite(at) ? now - at : undefined
 }
-
-export function formatAge(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000))
-  if (seconds < 90) return `${seconds} s`
-  const minutes = Math.round(seconds / 60)
-  if (minutes < 90) return `${minutes} min`
-  const hours = Math.round(minutes / 60)
-  if (hours < 48) return `${hours} h`
-  return `${Math.round(hours / 24)} days`
-}
-
-/** `26h`, `90m`, `2d`, `3600s` or a bare number of seconds. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(text)
-  if (!match) return undefined
-  const value = Number(match[1])
-  const unit = (match[2] ?? 's').toLowerCase()
-  const factor = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000}[unit]!
-  return value * factor
-}

@@ -1,7 +1,8 @@
 /**
  * Differences between what the backend holds (content-types) and a structure payload (what WordPress
  * has), per kind, slug and field. Used by `structure push --dry-run`, the `structure.drift` check and
- * the `roundtrip` check. Only `label`, `count`, `enabled` and `fetch_limit` are compared (contract §5.9).
+ * the `roundtrip` check. Only `label`, `count`, `enabled` and `fetch_limit` are compared
+ * (docs/backend-contract.md, Content types).
  */
 import type {ContentTypeItem, ContentTypesData, StructureItem, StructurePayload} from '../backend/contract.js'
 

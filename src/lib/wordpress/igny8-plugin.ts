@@ -1,7 +1,8 @@
 /**
- * The IGNY8 WordPress plugin's `GET /wp-json/igny8/v1/site-metadata/` (contract §5.11): post types and
- * taxonomies with the counts the plugin computes inside WordPress (cached there for 300 s), authorised by
- * the site API key as `Authorization: Bearer` and `X-IGNY8-API-KEY`.
+ * The IGNY8 WordPress plugin's `GET /wp-json/igny8/v1/site-metadata/`
+ * (docs/backend-contract.md, WordPress plugin site metadata): post types and taxonomies with the counts
+ * the plugin computes inside WordPress (cached there for 300 s), authorised by the site API key as
+ * `Authorization: Bearer` and `X-IGNY8-API-KEY`.
  */
 import {z} from 'zod'
 

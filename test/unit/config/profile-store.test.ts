@@ -79,6 +79,30 @@ describe('ProfileStore', () => {
     expect(fs.readFileSync(file, 'utf8')).to.equal('')
   })
 
+  it('reports JSON that is not an object (null, an array, a string) instead of reading it as no profiles, and never writes over it', async () => {
+    fs.mkdirSync(dir(), {recursive: true})
+    const file = path.join(dir(), 'config.json')
+    for (const content of ['null', '[{"profiles": {}}]', '"profiles"']) {
+      fs.writeFileSync(file, content, {mode: 0o600})
+      const store = await ProfileStore.open(dir())
+      expect(() => store.list(), content).to.throw(CliError).with.property('code', 'config_corrupt')
+      const error = await store.update('default', () => ({})).catch((e: unknown) => e)
+      expect((error as CliError).code, content).to.equal('config_corrupt')
+      expect(fs.readFileSync(file, 'utf8')).to.equal(content)
+    }
+  })
+
+  it('a read with no file changes nothing in the folder; what one store writes through conf, another reads', async () => {
+    const store = await ProfileStore.open(dir())
+    const before = fs.readdirSync(dir())
+    expect(store.list()).to.deep.equal({})
+    expect(fs.readdirSync(dir())).to.deep.equal(before)
+    await store.update('default', () => ({apiUrl: 'https://a.test/api/v1', integrationId: 7}))
+    expect(JSON.parse(fs.readFileSync(store.file, 'utf8')).profiles.default).to.include({apiUrl: 'https://a.test/api/v1', integrationId: 7})
+    const other = await ProfileStore.open(dir())
+    expect(other.get('default')).to.include({apiUrl: 'https://a.test/api/v1', integrationId: 7})
+  })
+
   it('rejects profile names that are not safe', async () => {
     const store = await ProfileStore.open(dir())
     const error = await store.update('../evil', () => ({})).catch((e: unknown) => e)

@@ -57,7 +57,7 @@ export function expectEnvelope(body: unknown): void {
 
 const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/
 
-/** Throttle headers (§4) on every answer. */
+/** Throttle headers (docs/backend-contract.md, Rate limiting) on every answer. */
 export function expectThrottleHeaders(response: ApiResponse): void {
   for (const name of Object.values(throttleHeaders)) expect(response.headers.get(name), name).to.match(/^\d+$/)
 }

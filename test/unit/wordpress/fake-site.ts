@@ -1,7 +1,8 @@
 /**
- * A WordPress 6.1 site for nock, shaped like the real answers in shared/wordpress/FACTS.md: the home page
- * with its Link header and generator tag, the trimmed REST index, /wp/v2/types and /wp/v2/taxonomies
- * (objects keyed by slug, core internals included) and per_page=1 counts with X-WP-Total.
+ * A WordPress 6.1 site for nock, shaped like a real WordPress 6.1's answers (scripts/wordpress.sh runs a
+ * real one): the home page with its Link header and generator tag, the trimmed REST index, /wp/v2/types
+ * and /wp/v2/taxonomies (objects keyed by slug, core internals included) and per_page=1 counts with
+ * X-WP-Total.
  */
 import nock from 'nock'
 
