@@ -1,7 +1,7 @@
 /**
- * The project's real test WordPress (scripts/wordpress.sh), for the reference run of target 2. A lab of
- * its own (own state dir and port) so that the bench neither waits for nor disturbs the lab the test
- * suites use; stopped and purged afterwards. BENCH_WP_URL uses a WordPress that is already running.
+ * The project's real test WordPress (scripts/wordpress.sh), for the bench's reference run (no target).
+ * A lab of its own (own state dir and port) so that the bench neither waits for nor disturbs the lab
+ * the test suites use; stopped and purged afterwards. BENCH_WP_URL uses a WordPress that is already running.
  */
 import {execFile} from 'node:child_process'
 import net from 'node:net'

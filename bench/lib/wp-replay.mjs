@@ -5,7 +5,8 @@
  *
  * Several sites share one server: `/s/<n>/…` is site n (its home page advertises `/s/<n>/wp-json/`), and
  * the root is a site too. Keep-alive is on (Node's default), as on most production servers: how many
- * connections a client opens for its requests is what target 4 looks at.
+ * connections a client opens for its requests is what the bench's keep-alive rows look at. Every
+ * request is also logged (`stats.log`) so that the bench can check that two clients asked the same.
  *
  * Scaling: the recorded public types (post, page, product) and taxonomies (category, post_tag,
  * product_cat) stay, core internals (attachment, wp_block, nav_menu, …) stay, and synthetic entries
@@ -69,13 +70,15 @@ export async function startReplay({types = 3, taxonomies = 3, delayMs = 0, host 
 
   // firstAt/lastAt: performance.now() of this process when the first request arrived and the last
   // response was sent since the last reset (a client spawned by this process shares the clock origin).
-  const stats = {requests: 0, connections: 0, byRoute: {}, firstAt: undefined, lastAt: undefined}
+  // log: every request as `METHOD /path?query` (query decoded and sorted), to compare two clients' requests.
+  const stats = {requests: 0, connections: 0, byRoute: {}, firstAt: undefined, lastAt: undefined, log: []}
   let origin = ''
 
   const server = http.createServer((request, response) => {
     stats.requests += 1
     stats.firstAt ??= performance.now()
     const url = new URL(request.url ?? '/', origin)
+    stats.log.push(`${request.method} ${url.pathname}${[...url.searchParams].length > 0 ? `?${[...url.searchParams].map(([k, v]) => `${k}=${v}`).sort().join('&')}` : ''}`)
     const site = /^\/s\/(\d+)(\/.*)?$/.exec(url.pathname)
     const base = site ? `${origin}/s/${site[1]}` : origin
     let route = site ? (site[2] ?? '/') : url.pathname
@@ -142,6 +145,7 @@ export async function startReplay({types = 3, taxonomies = 3, delayMs = 0, host 
       stats.byRoute = {}
       stats.firstAt = undefined
       stats.lastAt = undefined
+      stats.log = []
     },
     setDelay(ms) {
       delayMs = ms
