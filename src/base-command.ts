@@ -3,13 +3,16 @@
  * notice when the environment overrides a stored value, the profile store, warnings (stderr, or the
  * result's `warnings` under --json), a TTY-only spinner, and the one place where errors become an exit
  * code plus one clear line (or `{"error": {...}}` under --json; lib/errors.ts's toCliError maps them).
- * Heavy modules load lazily.
  */
 import {Command, Flags, Interfaces, ux} from '@oclif/core'
 import chalk from 'chalk'
 
+import {ProfileStore, type Profile} from './lib/config/profile-store.js'
+import {type BackendContext, openBackend} from './lib/connection/backend-context.js'
 import {ExitCode, isCliError, toCliError} from './lib/errors.js'
+import {defaultHttpSettings, type HttpSettings} from './lib/http/http-client.js'
 import {redact} from './lib/secrets.js'
+import type {RunGatherContext} from './lib/structure/run-gather.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -51,7 +54,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected args!: BaseArgs<T>
   protected readonly warnings: string[] = []
   private pendingExit = 0
-  private storePromise?: Promise<import('./lib/config/profile-store.js').ProfileStore>
+  private storePromise?: Promise<ProfileStore>
 
   public override async init(): Promise<void> {
     await super.init()
@@ -80,9 +83,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return this.config.configDir
   }
 
-  protected async store(): Promise<import('./lib/config/profile-store.js').ProfileStore> {
-    this.storePromise ??= import('./lib/config/profile-store.js').then(async ({ProfileStore}) => {
-      const store = await ProfileStore.open(this.configDir)
+  protected async store(): Promise<ProfileStore> {
+    this.storePromise ??= ProfileStore.open(this.configDir).then((store) => {
       const warning = store.permissionWarning()
       if (warning) this.notice(warning)
       return store
@@ -123,29 +125,27 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   /** HTTP settings for every client this command makes (timeouts, retries, trace, user agent). */
-  protected async httpSettings(): Promise<import('./lib/http/http-client.js').HttpSettings> {
-    const {defaultHttpSettings} = await import('./lib/http/http-client.js')
+  protected httpSettings(): HttpSettings {
     return defaultHttpSettings(this.userAgent, this.trace)
   }
 
   /** A BackendClient for the profile, with credentials from the environment or the profile. */
-  protected async openBackend(options: {apiUrl?: string; allowHttp?: boolean; integration?: number; deferLogin?: boolean} = {}): Promise<import('./lib/connection/backend-context.js').BackendContext> {
-    const [{openBackend}, store, http] = await Promise.all([import('./lib/connection/backend-context.js'), this.store(), this.httpSettings()])
+  protected async openBackend(options: {apiUrl?: string; allowHttp?: boolean; integration?: number; deferLogin?: boolean} = {}): Promise<BackendContext> {
     return openBackend({
-      store,
+      store: await this.store(),
       profileName: this.flags.profile,
       apiUrlFlag: options.apiUrl,
       integrationFlag: options.integration,
       allowHttp: options.allowHttp ?? false,
       deferLogin: options.deferLogin,
-      http,
+      http: this.httpSettings(),
       notice: (message) => this.notice(message),
     })
   }
 
   /** What a gather needs from the command: settings precedence, notices, the profile, HTTP and a spinner. */
-  protected async gatherContext(): Promise<import('./lib/structure/run-gather.js').RunGatherContext> {
-    let profile: import('./lib/config/profile-store.js').Profile | undefined
+  protected async gatherContext(): Promise<RunGatherContext> {
+    let profile: Profile | undefined
     try {
       profile = (await this.store()).get(this.flags.profile)
     } catch (error) {
@@ -160,7 +160,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       notice: (message) => this.notice(message),
       profileName: this.flags.profile,
       profile,
-      http: await this.httpSettings(),
+      http: this.httpSettings(),
       around: (text, work) => this.spin(text, work),
     }
   }

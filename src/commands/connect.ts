@@ -1,7 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
+import {resolveApiUrl, resolveIntegrationId} from '../lib/connection/backend-context.js'
+import {connect, type ConnectCredentials, type ConnectResult} from '../lib/connection/connect.js'
+import {usageError} from '../lib/errors.js'
 import {allowHttpFlag, apiUrlFlag, integrationFlag} from '../lib/flags.js'
+import {askLine, canPrompt, readSecret} from '../lib/input/secret.js'
+import {parseSiteUrl} from '../lib/wordpress/site-url.js'
 
 export default class Connect extends BaseCommand<typeof Connect> {
   static override summary = 'Log in to IGNY8, pick the site, find its WordPress integration, and save it all in a profile.'
@@ -29,24 +34,15 @@ With several sites, pass --site (an id, domain or name); a terminal asks. The pr
     'allow-http': allowHttpFlag,
   }
 
-  public async run(): Promise<import('../lib/connection/connect.js').ConnectResult> {
-    const [{connect}, {readSecret, canPrompt, askLine}, {resolveApiUrl, resolveIntegrationId}, {usageError}] = await Promise.all([
-      import('../lib/connection/connect.js'),
-      import('../lib/input/secret.js'),
-      import('../lib/connection/backend-context.js'),
-      import('../lib/errors.js'),
-    ])
+  public async run(): Promise<ConnectResult> {
     const {flags} = this
     const store = await this.store()
     const previous = store.get(flags.profile)
     const apiUrl = resolveApiUrl(flags['api-url'], previous, (m) => this.notice(m))
 
-    const credentials = await this.credentials({readSecret, canPrompt, askLine, usageError})
+    const credentials = await this.credentials()
     const wpUrl = this.setting('WordPress URL', {flag: flags['wp-url'], env: 'IGNY8_WP_URL', stored: undefined}).value
-    if (wpUrl !== undefined) {
-      const {parseSiteUrl} = await import('../lib/wordpress/site-url.js')
-      parseSiteUrl(wpUrl)
-    }
+    if (wpUrl !== undefined) parseSiteUrl(wpUrl)
 
     const wpUser = this.setting('WordPress user', {flag: flags['wp-user'], env: 'IGNY8_WP_USER'}).value
     const wpAppPassword = await readSecret({
@@ -71,7 +67,7 @@ With several sites, pass --site (an id, domain or name); a terminal asks. The pr
         wpAppPassword: wpAppPassword?.value,
         allowHttp: flags['allow-http'],
         previous,
-        http: await this.httpSettings(),
+        http: this.httpSettings(),
         ask: canPrompt() ? async (question) => this.pauseSpinner(() => askLine(question)) : undefined,
         progress: (m) => this.progress(m),
       }),
@@ -88,38 +84,33 @@ With several sites, pass --site (an id, domain or name); a terminal asks. The pr
     return result
   }
 
-  private async credentials(deps: {
-    readSecret: typeof import('../lib/input/secret.js').readSecret
-    canPrompt: typeof import('../lib/input/secret.js').canPrompt
-    askLine: typeof import('../lib/input/secret.js').askLine
-    usageError: typeof import('../lib/errors.js').usageError
-  }): Promise<import('../lib/connection/connect.js').ConnectCredentials> {
+  private async credentials(): Promise<ConnectCredentials> {
     const {flags} = this
     const email = this.setting('email', {flag: flags.email, env: 'IGNY8_EMAIL'}).value
     const wantsKey = flags['api-key-stdin'] || (!email && Boolean(process.env.IGNY8_API_KEY))
     if (wantsKey) {
-      const key = await deps.readSecret({what: 'the site API key', fromStdin: flags['api-key-stdin'], envName: 'IGNY8_API_KEY'})
-      if (!key) throw deps.usageError('No site API key: pipe it to --api-key-stdin or set IGNY8_API_KEY.')
+      const key = await readSecret({what: 'the site API key', fromStdin: flags['api-key-stdin'], envName: 'IGNY8_API_KEY'})
+      if (!key) throw usageError('No site API key: pipe it to --api-key-stdin or set IGNY8_API_KEY.')
       return {kind: 'api-key', key: key.value.trim()}
     }
 
     let login = email
-    if (!login && deps.canPrompt() && !flags['password-stdin']) login = (await deps.askLine('IGNY8 email: ')).trim()
+    if (!login && canPrompt() && !flags['password-stdin']) login = (await askLine('IGNY8 email: ')).trim()
     if (!login) {
-      throw deps.usageError(
+      throw usageError(
         'No credentials given.',
         'Use --email with --password-stdin (or IGNY8_EMAIL and IGNY8_PASSWORD), or --api-key-stdin (or IGNY8_API_KEY).',
         'missing_credentials',
       )
     }
 
-    const password = await deps.readSecret({
+    const password = await readSecret({
       what: 'the IGNY8 password',
       fromStdin: flags['password-stdin'],
       envName: 'IGNY8_PASSWORD',
       prompt: `Password for ${login}: `,
     })
-    if (!password) throw deps.usageError(`No password for ${login}.`, 'Pipe it to --password-stdin or set IGNY8_PASSWORD.', 'missing_credentials')
+    if (!password) throw usageError(`No password for ${login}.`, 'Pipe it to --password-stdin or set IGNY8_PASSWORD.', 'missing_credentials')
     return {kind: 'password', email: login, password: password.value}
   }
 }

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
+import {logout} from '../../lib/connection/auth-status.js'
 
 export default class AuthLogout extends BaseCommand<typeof AuthLogout> {
   static override summary = 'Remove the stored secrets (tokens, API key, WordPress application password) of the profile.'
@@ -14,7 +15,6 @@ export default class AuthLogout extends BaseCommand<typeof AuthLogout> {
   }
 
   public async run(): Promise<{loggedOut: string[]}> {
-    const {logout} = await import('../../lib/connection/auth-status.js')
     const store = await this.store()
     const names = this.flags.all ? Object.keys(store.list()) : [this.flags.profile]
     const loggedOut = await logout(store, names)

@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
+import {type AuthStatus, authStatus, failedStatus} from '../../lib/connection/auth-status.js'
 import {formatDuration} from '../../lib/duration.js'
+import {ExitCode, isCliError, notConnectedError, toCliError} from '../../lib/errors.js'
 import {allowHttpFlag} from '../../lib/flags.js'
-
-type AuthStatus = import('../../lib/connection/auth-status.js').AuthStatus
 
 export default class AuthStatusCommand extends BaseCommand<typeof AuthStatusCommand> {
   static override summary = 'Show the profile, where its credentials come from, and whether the backend accepts them.'
@@ -19,13 +19,8 @@ export default class AuthStatusCommand extends BaseCommand<typeof AuthStatusComm
   }
 
   public async run(): Promise<AuthStatus | AuthStatus[]> {
-    const [{authStatus, failedStatus}, {isCliError, toCliError, ExitCode}] = await Promise.all([
-      import('../../lib/connection/auth-status.js'),
-      import('../../lib/errors.js'),
-    ])
     const store = await this.store()
-    const http = await this.httpSettings()
-    const options = {http, allowHttp: this.flags['allow-http'], notice: (m: string) => this.notice(m)}
+    const options = {http: this.httpSettings(), allowHttp: this.flags['allow-http'], notice: (m: string) => this.notice(m)}
     if (!this.flags.all) {
       const status = await this.spin('Checking credentials', () => authStatus(store, this.flags.profile, options))
       this.print([status])
@@ -33,10 +28,7 @@ export default class AuthStatusCommand extends BaseCommand<typeof AuthStatusComm
     }
 
     const names = Object.keys(store.list()).sort()
-    if (names.length === 0) {
-      const {notConnectedError} = await import('../../lib/errors.js')
-      throw notConnectedError(`No profiles are stored in ${store.file}.`)
-    }
+    if (names.length === 0) throw notConnectedError(`No profiles are stored in ${store.file}.`)
 
     const statuses = await this.spin('Checking credentials', () =>
       Promise.all(

@@ -1,7 +1,9 @@
 import {BaseCommand} from '../../base-command.js'
+import {requireIntegration} from '../../lib/connection/backend-context.js'
+import {formatDuration} from '../../lib/duration.js'
 import {allowHttpFlag, apiUrlFlag, integrationFlag} from '../../lib/flags.js'
-
-type ContentTypesResult = import('../../lib/sync/content-types.js').ContentTypesResult
+import {renderStructureTables} from '../../lib/output/structure-table.js'
+import {type ContentTypesResult, DEFAULT_MAX_AGE_MS, isStructureStored, readContentTypes, structureAgeMs} from '../../lib/sync/content-types.js'
 
 export default class ContentTypesShow extends BaseCommand<typeof ContentTypesShow> {
   static override summary = 'Show what the IGNY8 backend holds for the integration: post types and taxonomies with sync counts.'
@@ -21,23 +23,14 @@ Nothing stored yet is not an error: the command says so and how to fix it (exit 
   }
 
   public async run(): Promise<ContentTypesResult> {
-    const [{requireIntegration}, {readContentTypes}] = await Promise.all([
-      import('../../lib/connection/backend-context.js'),
-      import('../../lib/sync/content-types.js'),
-    ])
     const context = await this.openBackend({apiUrl: this.flags['api-url'], allowHttp: this.flags['allow-http'], integration: this.flags.integration})
     const integrationId = requireIntegration(context)
     const result = await this.spin('Reading content types', () => readContentTypes(context.client, integrationId))
-    if (!this.jsonEnabled()) await this.print(result)
+    if (!this.jsonEnabled()) this.print(result)
     return result
   }
 
-  private async print(result: ContentTypesResult): Promise<void> {
-    const [{isStructureStored, structureAgeMs, DEFAULT_MAX_AGE_MS}, {renderStructureTables}, {formatDuration}] = await Promise.all([
-      import('../../lib/sync/content-types.js'),
-      import('../../lib/output/structure-table.js'),
-      import('../../lib/duration.js'),
-    ])
+  private print(result: ContentTypesResult): void {
     if (!isStructureStored(result)) {
       this.log(`Integration ${result.integrationId} holds no site structure yet, so the Content Types tab is empty.`)
       this.log('Fix: push it from WordPress with `igny8 structure push` (or let the IGNY8 plugin sync), then run this again.')

@@ -2,11 +2,14 @@ import {Flags} from '@oclif/core'
 import chalk from 'chalk'
 
 import {BaseCommand} from '../../base-command.js'
+import {type CheckReport, checkFleet, checkIntegration, type FleetReport, junitSuites} from '../../lib/checks/integration-check.js'
+import {assertJUnitTarget, toJUnit} from '../../lib/checks/junit.js'
+import {parseCheckFlags} from '../../lib/checks/options.js'
+import {renderCheckReport, renderFleetReport, symbol} from '../../lib/checks/render.js'
+import type {CheckEnvironment} from '../../lib/checks/session.js'
+import type {ProfileStore} from '../../lib/config/profile-store.js'
+import {writeOutputFile} from '../../lib/files.js'
 import {apiUrlFlag, gatherFlags, integrationFlag} from '../../lib/flags.js'
-
-type CheckReport = import('../../lib/checks/integration-check.js').CheckReport
-type FleetReport = import('../../lib/checks/integration-check.js').FleetReport
-type CheckEnvironment = import('../../lib/checks/session.js').CheckEnvironment
 
 /** Sites checked at the same time under --all-sites when --concurrency is not given. */
 const DEFAULT_SITE_CONCURRENCY = 4
@@ -45,39 +48,30 @@ Exit 0 when no required check failed (warnings such as drift fail only with --st
   }
 
   public async run(): Promise<CheckReport | FleetReport> {
-    const [{parseCheckFlags}, {checkFleet, checkIntegration, junitSuites}, {assertJUnitTarget, toJUnit}, render] = await Promise.all([
-      import('../../lib/checks/options.js'),
-      import('../../lib/checks/integration-check.js'),
-      import('../../lib/checks/junit.js'),
-      import('../../lib/checks/render.js'),
-    ])
     const {flags} = this
     const {settings, shard} = parseCheckFlags(flags)
     if (flags.junit) await assertJUnitTarget(flags.junit)
-    const env = await this.environment()
+    const env = this.environment()
     const report = flags['all-sites']
       ? await checkFleet(env, settings, {
           concurrency: flags.concurrency ?? DEFAULT_SITE_CONCURRENCY,
           shard,
-          onSite: this.interactive ? (site, done, total) => process.stderr.write(`[${done}/${total}] ${render.symbol(site.ok ? 'pass' : 'fail')} site ${site.siteId} "${site.siteName}"\n`) : undefined,
+          onSite: this.interactive ? (site, done, total) => process.stderr.write(`[${done}/${total}] ${symbol(site.ok ? 'pass' : 'fail')} site ${site.siteId} "${site.siteName}"\n`) : undefined,
         })
       : await this.spin('Checking the sync chain', () => checkIntegration(env, settings))
 
-    if (flags.junit) {
-      const {writeOutputFile} = await import('../../lib/files.js')
-      writeOutputFile(flags.junit, toJUnit(junitSuites(report), {strict: settings.strict}))
-    }
+    if (flags.junit) writeOutputFile(flags.junit, toJUnit(junitSuites(report), {strict: settings.strict}))
 
-    if (!this.jsonEnabled()) this.log('sites' in report ? render.renderFleetReport(report, settings.strict) : render.renderCheckReport(report, settings.strict))
+    if (!this.jsonEnabled()) this.log('sites' in report ? renderFleetReport(report, settings.strict) : renderCheckReport(report, settings.strict))
     if (flags.junit) this.progress(chalk.dim(`JUnit report written to ${flags.junit}.`))
     this.exitAfterOutput(report.ok ? 0 : 1)
     return report
   }
 
-  private async environment(): Promise<CheckEnvironment> {
+  private environment(): CheckEnvironment {
     const {flags} = this
     // Opened by the config check (a broken config file is a failing check, not a crash).
-    let store: import('../../lib/config/profile-store.js').ProfileStore | undefined
+    let store: ProfileStore | undefined
     return {
       profileName: flags.profile,
       openBackend: async () => {
@@ -87,7 +81,7 @@ Exit 0 when no required check failed (warnings such as drift fail only with --st
       readProfile: () => store?.get(flags.profile),
       // --concurrency counts sites here; each site's collections are counted as `structure gather` counts them.
       gather: {flags: {...flags, concurrency: gatherFlags.concurrency.default as number}, context: () => this.gatherContext()},
-      http: await this.httpSettings(),
+      http: this.httpSettings(),
     }
   }
 }

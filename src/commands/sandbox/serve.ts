@@ -1,6 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
+import {usageError} from '../../lib/errors.js'
+import {startSandbox} from '../../lib/sandbox/index.js'
+import {parseHttpUrl} from '../../lib/url.js'
 
 /** The last line of the KEY=value block: once a reader sees it, every line above it has arrived. */
 const READY_LINE = 'IGNY8_SANDBOX_READY=1'
@@ -39,11 +42,6 @@ It serves until SIGINT or SIGTERM, then closes every connection and exits 0. A p
   private stopRequested?: () => void
 
   public async run(): Promise<void> {
-    const [{startSandbox}, {usageError}, {parseHttpUrl}] = await Promise.all([
-      import('../../lib/sandbox/index.js'),
-      import('../../lib/errors.js'),
-      import('../../lib/url.js'),
-    ])
     const flags = this.flags
     for (const url of flags['wp-url'] ?? []) parseHttpUrl(url, () => usageError(`--wp-url must be an http(s) URL, got "${url}".`))
 

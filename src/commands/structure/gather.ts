@@ -1,7 +1,13 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
+import type {StructurePayload} from '../../lib/backend/contract.js'
+import {jsonText, writeOutputFile} from '../../lib/files.js'
 import {gatherFlags} from '../../lib/flags.js'
+import {renderStructureTables} from '../../lib/output/structure-table.js'
+import {describeOrigin} from '../../lib/structure/report.js'
+import {runGather} from '../../lib/structure/run-gather.js'
+import {parseOverrides} from '../../lib/structure/selection.js'
 
 export default class StructureGather extends BaseCommand<typeof StructureGather> {
   static override hiddenAliases = ['gather-structure']
@@ -25,26 +31,13 @@ The result is the body IGNY8's update-structure expects; --output writes it to a
     output: Flags.string({char: 'o', description: 'Also write the result (JSON) to this file, atomically.', helpValue: 'FILE'}),
   }
 
-  public async run(): Promise<import('../../lib/backend/contract.js').StructurePayload> {
+  public async run(): Promise<StructurePayload> {
     const {flags} = this
-    // The home page first, when the flag or the environment names the site: the code below loads
-    // while that request is on the wire (see lib/structure/early-home.ts).
-    const [{requestHomeEarly}, {parseOverrides}] = await Promise.all([import('../../lib/structure/early-home.js'), import('../../lib/structure/selection.js')])
     // A typo in the selection flags is reported before anything is sent.
     parseOverrides({enable: flags.enable, disable: flags.disable, fetchLimit: flags['fetch-limit']})
-    const early = await requestHomeEarly(flags['wp-url'] ?? (process.env.IGNY8_WP_URL || undefined), await this.httpSettings())
-    const [{runGather}, {describeOrigin}] = await Promise.all([import('../../lib/structure/run-gather.js'), import('../../lib/structure/report.js')])
-    const {payload, report} = await runGather(flags, await this.gatherContext(), early)
-    if (flags.output) {
-      const {jsonText, writeOutputFile} = await import('../../lib/files.js')
-      writeOutputFile(flags.output, jsonText(payload))
-    }
-
-    if (!this.jsonEnabled()) {
-      // The tables (cli-table3) only when they are printed.
-      const {renderStructureTables} = await import('../../lib/output/structure-table.js')
-      this.log(renderStructureTables(payload))
-    }
+    const {payload, report} = await runGather(flags, await this.gatherContext())
+    if (flags.output) writeOutputFile(flags.output, jsonText(payload))
+    if (!this.jsonEnabled()) this.log(renderStructureTables(payload))
 
     if (report.pluginSkipped) this.progress(`IGNY8 plugin not used: ${report.pluginSkipped}.`)
     this.progress(describeOrigin(report))

@@ -1,10 +1,14 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
+import type {StructurePayload} from '../../lib/backend/contract.js'
+import {requireIntegration} from '../../lib/connection/backend-context.js'
 import {apiUrlFlag, gatherFlags, integrationFlag} from '../../lib/flags.js'
-
-type PushResult = import('../../lib/sync/push.js').PushResult
-type DryRunResult = import('../../lib/sync/push.js').DryRunResult
+import {renderStructureTables} from '../../lib/output/structure-table.js'
+import {describeOrigin} from '../../lib/structure/report.js'
+import {runGather} from '../../lib/structure/run-gather.js'
+import {describeDiffEntry} from '../../lib/sync/diff.js'
+import {countMismatches, type DryRunResult, dryRunPush, loadPayloadFile, type PushResult, pushStructure} from '../../lib/sync/push.js'
 
 export default class StructurePush extends BaseCommand<typeof StructurePush> {
   static override hiddenAliases = ['push-structure']
@@ -30,21 +34,15 @@ The push replaces what the backend stored, so it is safe to repeat and is retrie
   }
 
   public async run(): Promise<PushResult | DryRunResult> {
-    const [{requireIntegration}, push, {renderStructureTables}] = await Promise.all([
-      import('../../lib/connection/backend-context.js'),
-      import('../../lib/sync/push.js'),
-      import('../../lib/output/structure-table.js'),
-    ])
     const {flags} = this
     // A file is validated before any request; a gather needs WordPress, not the backend.
-    const payload = flags['from-file'] ? await push.loadPayloadFile(flags['from-file']) : await this.gather()
+    const payload = flags['from-file'] ? await loadPayloadFile(flags['from-file']) : await this.gather()
     const context = await this.openBackend({apiUrl: flags['api-url'], allowHttp: flags['allow-http'], integration: flags.integration})
     const integrationId = requireIntegration(context)
 
     if (flags['dry-run']) {
-      const result = await this.spin('Comparing with the backend', () => push.dryRunPush(context.client, integrationId, payload))
+      const result = await this.spin('Comparing with the backend', () => dryRunPush(context.client, integrationId, payload))
       if (!this.jsonEnabled()) {
-        const {describeDiffEntry} = await import('../../lib/sync/diff.js')
         this.log(renderStructureTables(payload))
         this.log('')
         if (result.diff.length === 0) this.log(`No differences: integration ${integrationId} already holds this structure.`)
@@ -54,8 +52,8 @@ The push replaces what the backend stored, so it is safe to repeat and is retrie
       return result
     }
 
-    const result = await this.spin(`Pushing to integration ${integrationId}`, () => push.pushStructure(context.client, integrationId, payload))
-    for (const note of push.countMismatches(result)) this.notice(note)
+    const result = await this.spin(`Pushing to integration ${integrationId}`, () => pushStructure(context.client, integrationId, payload))
+    for (const note of countMismatches(result)) this.notice(note)
     if (!this.jsonEnabled()) {
       this.log(renderStructureTables(payload))
       this.log('')
@@ -70,8 +68,7 @@ The push replaces what the backend stored, so it is safe to repeat and is retrie
     return result
   }
 
-  private async gather(): Promise<import('../../lib/backend/contract.js').StructurePayload> {
-    const [{runGather}, {describeOrigin}] = await Promise.all([import('../../lib/structure/run-gather.js'), import('../../lib/structure/report.js')])
+  private async gather(): Promise<StructurePayload> {
     const {payload, report} = await runGather(this.flags, await this.gatherContext())
     this.progress(describeOrigin(report))
     for (const warning of report.warnings) this.notice(warning)

@@ -83,7 +83,7 @@ const MAX_PAGES = 1000
 export class BackendClient {
   readonly apiUrl: string
   private auth: BackendAuth
-  private gotPromise?: Promise<Got>
+  private got?: Got
   private refreshPath?: string
   private refreshing?: Promise<void>
 
@@ -225,9 +225,9 @@ export class BackendClient {
     return rows
   }
 
-  private http(): Promise<Got> {
-    this.gotPromise ??= createHttp(this.options.http)
-    return this.gotPromise
+  private http(): Got {
+    this.got ??= createHttp(this.options.http)
+    return this.got
   }
 
   private url(path: string): string {
@@ -278,7 +278,7 @@ export class BackendClient {
   }
 
   private async raw(method: 'GET' | 'POST', path: string, options: RequestOptions, schemeOverride?: ApiKeyScheme): Promise<Answer> {
-    const got = await this.http()
+    const got = this.http()
     const url = this.url(path)
     const headers: Record<string, string> = {accept: 'application/json'}
     if (!options.anonymous) {

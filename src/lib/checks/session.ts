@@ -55,7 +55,7 @@ export class RunSession {
   inputs?: GatherInputs
   /** Set once `config` opened the backend. */
   context?: BackendContext
-  private readonly wordpressHttp = once(() => createHttp(this.env.http))
+  private wordpressGot?: Got
   private readonly gatherContext = once(() => this.env.gather.context())
 
   constructor(readonly env: CheckEnvironment) {}
@@ -77,8 +77,10 @@ export class RunSession {
     return this.inputs
   }
 
-  http(): Promise<Got> {
-    return this.wordpressHttp()
+  /** One got instance for every WordPress site of the run (shared keep-alive agents). */
+  http(): Got {
+    this.wordpressGot ??= createHttp(this.env.http)
+    return this.wordpressGot
   }
 
   siteName(siteId: number | undefined): string | undefined {
@@ -137,7 +139,7 @@ export class SiteSession {
     this.integration = once(() => locate(this))
     this.contentTypes = once(async () => readContentTypes(run.backend.client, (await this.integration()).id))
     this.inputs = once(() => inputs(this))
-    this.transport = once(async () => new WordPressTransport(await run.http()))
+    this.transport = once(async () => new WordPressTransport(run.http()))
     this.home = once(async () => {
       const [{siteUrl}, transport] = await Promise.all([this.inputs(), this.transport()])
       const started = performance.now()

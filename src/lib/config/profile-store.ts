@@ -14,9 +14,10 @@
  * command that reads a profile loads conf, and with it ajv and ajv-formats (conf's schema validator,
  * unused here), atomically, dot-prop, env-paths, semver, debounce-fn and uint8array-extras.
  */
-import type Conf from 'conf'
+import Conf from 'conf'
 import fs from 'node:fs'
 import path from 'node:path'
+import lockfile from 'proper-lockfile'
 import {z} from 'zod'
 
 import {CliError, ExitCode} from '../errors.js'
@@ -73,7 +74,6 @@ export class ProfileStore {
   private confInstance?: Conf<ConfigFile>
   private constructor(
     readonly dir: string,
-    private readonly ConfClass: typeof Conf,
   ) {
     this.file = path.join(dir, 'config.json')
   }
@@ -89,9 +89,7 @@ export class ProfileStore {
       })
     }
 
-    // Loaded here, since reads are synchronous; constructed on the first read of an existing file.
-    const {default: ConfClass} = await import('conf')
-    return new ProfileStore(dir, ConfClass)
+    return new ProfileStore(dir)
   }
 
   /**
@@ -186,7 +184,7 @@ export class ProfileStore {
    * writes nothing.
    */
   private conf(): Conf<ConfigFile> {
-    this.confInstance ??= new this.ConfClass<ConfigFile>({
+    this.confInstance ??= new Conf<ConfigFile>({
       cwd: this.dir,
       configName: 'config',
       projectSuffix: '',
@@ -199,7 +197,6 @@ export class ProfileStore {
   }
 
   private async withLock<T>(fn: () => T): Promise<T> {
-    const {default: lockfile} = await import('proper-lockfile')
     let release: (() => Promise<void>) | undefined
     try {
       release = await lockfile.lock(this.dir, {

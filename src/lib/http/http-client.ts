@@ -1,11 +1,11 @@
 /**
  * One got instance per server, configured once: timeouts, retries with capped back-off that honour
  * `Retry-After` and IGNY8's `X-Throttle-Reset`, keep-alive connection reuse, and a `--debug` trace
- * (method, URL, status, timing; secrets masked). got is imported lazily: it costs ~100 ms at start-up.
+ * (method, URL, status, timing; secrets masked).
  */
 import http from 'node:http'
 import https from 'node:https'
-import type {CancelableRequest, Got, HandlerFunction, RetryObject} from 'got'
+import got, {type CancelableRequest, type Got, type HandlerFunction, type RetryObject} from 'got'
 
 import {redact} from '../secrets.js'
 
@@ -95,8 +95,7 @@ function responseSizeLimit(limit: number): HandlerFunction {
 
 export const RETRY_STATUS_CODES = [408, 429, 500, 502, 503, 504, 521, 522, 524]
 
-export async function createHttp(settings: HttpSettings): Promise<Got> {
-  const {default: got} = await import('got')
+export function createHttp(settings: HttpSettings): Got {
   const trace = settings.trace
   return got.extend({
     agent: agents(),

@@ -2,6 +2,7 @@
  * Secrets never come as flag values: from stdin (`--*-stdin`), the environment, the stored profile, or a
  * hidden prompt when stdin is a terminal — in that order. Every secret read is registered for redaction.
  */
+import readline from 'node:readline/promises'
 import {Writable} from 'node:stream'
 
 import {CliError, ExitCode} from '../errors.js'
@@ -87,7 +88,6 @@ export function canPrompt(io: SecretIo = processIo()): boolean {
 
 /** A question on the terminal (stderr), answered on stdin. */
 export async function askLine(question: string, io: SecretIo = processIo()): Promise<string> {
-  const readline = await import('node:readline/promises')
   const rl = readline.createInterface({input: io.stdin, output: io.stderr, terminal: true})
   try {
     return await rl.question(question)
@@ -98,7 +98,6 @@ export async function askLine(question: string, io: SecretIo = processIo()): Pro
 
 /** A question whose answer is not echoed. */
 export async function promptHidden(question: string, io: SecretIo = processIo()): Promise<string> {
-  const readline = await import('node:readline/promises')
   const muted = new Writable({
     write(_chunk, _encoding, callback) {
       callback()

@@ -4,7 +4,6 @@
  */
 import type {Profile} from '../config/profile-store.js'
 import {createHttp, type HttpSettings} from '../http/http-client.js'
-import {type EarlyHome, preparedBy} from './early-home.js'
 import {gatherStructure, type GatherResult} from './gather.js'
 import {type GatherFlagValues, type GatherInputContext, resolveGatherInputs} from './gather-inputs.js'
 
@@ -15,11 +14,9 @@ export interface RunGatherContext extends GatherInputContext {
   around?: <R>(text: string, work: () => Promise<R>) => Promise<R>
 }
 
-/** `early`: the home page request `structure gather` already sent (see ./early-home.ts). */
-export async function runGather(flags: GatherFlagValues, context: RunGatherContext, early?: EarlyHome): Promise<GatherResult> {
+export async function runGather(flags: GatherFlagValues, context: RunGatherContext): Promise<GatherResult> {
   const inputs = await resolveGatherInputs(flags, context)
-  const prepared = preparedBy(early, inputs.siteUrl)
-  const http = prepared ? early!.http : await createHttp(context.http)
+  const http = createHttp(context.http)
   const around = context.around ?? (<R>(_text: string, work: () => Promise<R>) => work())
-  return around(`Reading the structure of ${inputs.siteUrl.host}`, () => gatherStructure({...inputs, http, prepared}))
+  return around(`Reading the structure of ${inputs.siteUrl.host}`, () => gatherStructure({...inputs, http}))
 }

@@ -12,7 +12,7 @@ import {SITE, TYPES, wpError} from './fake-site.js'
 const root = new RestRoot(`${SITE}/wp-json/`)
 
 async function client(credentials?: {user: string; password: string}) {
-  return new WordPressClient(new WordPressTransport(await createHttp(defaultHttpSettings('test'))), root, credentials)
+  return new WordPressClient(new WordPressTransport(createHttp(defaultHttpSettings('test'))), root, credentials)
 }
 
 async function rejection(promise: Promise<unknown>): Promise<CliError> {

@@ -8,7 +8,7 @@ import {WordPressTransport, type WpResponse} from '../../../src/lib/wordpress/tr
 import {HTML, INDEX, INDEX_FIELDS, SITE, homeHtml, wpError} from './fake-site.js'
 
 async function discover(url = `${SITE}/`) {
-  const transport = new WordPressTransport(await createHttp(defaultHttpSettings('test')))
+  const transport = new WordPressTransport(createHttp(defaultHttpSettings('test')))
   const discovery = await new RestDiscovery(transport).discover(new URL(url))
   return {discovery, requests: transport.requests}
 }
