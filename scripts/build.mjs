@@ -4,9 +4,10 @@
  * here: `npm run build` runs `tsc --noEmit` first.
  *
  * Why bundle: a run's start-up is dominated by loading hundreds of small files (got, zod, conf and their
- * dependencies), not by running code. Each command (and hook) is one ES module at the path tsc would
- * give it, so `oclif.commands` (./dist/commands), the manifest and `oclif readme` work unchanged; code
- * shared by commands goes to dist/chunks/, and an `await import()` in src/ becomes a chunk of its own.
+ * dependencies), not by running code. Each command (and hook, and src/help.ts, the help class) is one
+ * ES module at the path tsc would give it, so `oclif.commands` (./dist/commands), the manifest and
+ * `oclif readme` work unchanged; code shared by commands goes to dist/chunks/, and an `await import()`
+ * in src/ becomes a chunk of its own.
  * @oclif/core stays an ordinary dependency, loaded from node_modules by bin/run.js and the commands
  * alike: one instance of the framework. Source maps (dist/**.js.map, without the sources) let a
  * `--debug` trace point at src/ lines. dist/THIRD-PARTY-LICENSES.txt carries the bundled packages'
@@ -24,7 +25,7 @@ const outdir = path.join(root, 'dist')
 const minify = process.env.MINIFY !== '0'
 
 fs.rmSync(outdir, {recursive: true, force: true})
-const entryPoints = [...sources(path.join(src, 'commands')), ...sources(path.join(src, 'hooks'))].map((file) => ({
+const entryPoints = [...sources(path.join(src, 'commands')), ...sources(path.join(src, 'hooks')), path.join(src, 'help.ts')].map((file) => ({
   in: file,
   out: path.relative(src, file).replace(/\.ts$/, ''),
 }))

@@ -101,9 +101,11 @@ for _ in $(seq 1 300); do
 	sleep 0.1
 done
 grep -qx 'IGNY8_SANDBOX_READY=1' "$WORK/sandbox.env" || fail "igny8 sandbox serve was not ready within 30 s"
-# KEY=value lines, single-quoted shell style: safe to source. Not exported: secrets go through stdin.
-# shellcheck disable=SC1091
-. "$WORK/sandbox.env"
+# `export KEY=value` lines, single-quoted shell style. Sourced here without `export`: the steps below
+# must use the profile that connect stores (IGNY8_EMAIL/IGNY8_PASSWORD in the environment would win over
+# it), and secrets go through stdin.
+# shellcheck disable=SC1090
+. <(sed 's/^export //' "$WORK/sandbox.env")
 printf 'Sandbox backend at %s (site %s "%s", integration %s)\n' "$IGNY8_API_URL" "$SITE_1_ID" "$SITE_1_NAME" "$SITE_1_INTEGRATION_ID"
 
 if [[ $AUTH == password ]]; then

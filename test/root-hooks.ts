@@ -3,10 +3,12 @@
  * loopback servers a test starts itself, and a test that leaves nock interceptors unused fails. With
  * IGNY8_TEST_INSTALLED=1 the e2e suites run the installed package (test/helpers/installed.ts).
  */
+import type {Context, Hook} from 'mocha'
+
+import nock from 'nock'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import nock from 'nock'
 
 import {useInstalledBin} from './helpers/cli.js'
 import {installedPackage} from './helpers/installed.js'
@@ -14,7 +16,7 @@ import {installedPackage} from './helpers/installed.js'
 const savedEnv = {...process.env}
 
 export const mochaHooks = {
-  async beforeAll(this: Mocha.Context): Promise<void> {
+  async beforeAll(this: Context): Promise<void> {
     process.env.OCLIF_SKIP_NEW_VERSION_CHECK = 'true'
     // `npm run test:installed`: the e2e suites run the packed, installed package instead of bin/run.js.
     if (process.env.IGNY8_TEST_INSTALLED === '1') {
@@ -32,7 +34,7 @@ export const mochaHooks = {
     nock.disableNetConnect()
     nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/)
   },
-  afterEach(this: Mocha.Context): void {
+  afterEach(this: Context): void {
     const pending = nock.pendingMocks()
     nock.cleanAll()
     const dir = process.env.IGNY8_CONFIG_DIR
@@ -40,7 +42,7 @@ export const mochaHooks = {
     for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key]
     Object.assign(process.env, savedEnv)
     if (pending.length > 0 && this.currentTest?.state === 'passed') {
-      const hook = this.test as Mocha.Hook | undefined
+      const hook = this.test as Hook | undefined
       hook?.error(new Error(`unused nock interceptors: ${pending.join(', ')}`))
     }
   },

@@ -13,10 +13,7 @@ import http from 'node:http'
 
 const [site, concurrencyArg] = process.argv.slice(2)
 const concurrency = Number(concurrencyArg)
-if (!site || !(concurrency >= 1)) {
-  console.error('usage: node bench/lib/bare-gather.mjs SITE_URL CONCURRENCY')
-  process.exit(2)
-}
+const usable = Boolean(site) && concurrency >= 1
 
 // What the gather sends (src/lib/wordpress/transport.ts, discovery.ts, selection.ts).
 const HOME_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8'
@@ -52,29 +49,39 @@ function restRoot(home) {
 
 const route = (root, path, query) => `${root}${path}${query ? `?${query}` : ''}`
 
-const home = await get(site, HOME_ACCEPT)
-const root = restRoot(home)
-const index = JSON.parse((await get(route(root, '', `_fields=${INDEX_FIELDS}`))).body)
-const [types, taxonomies] = await Promise.all([get(route(root, 'wp/v2/types')), get(route(root, 'wp/v2/taxonomies'))])
-const collections = [
-  ...Object.entries(JSON.parse(types.body)).map(([slug, entry]) => ({kind: 'post_types', slug, entry})),
-  ...Object.entries(JSON.parse(taxonomies.body)).map(([slug, entry]) => ({kind: 'taxonomies', slug, entry})),
-].filter(({kind, slug}) => !slug.startsWith('wp_') && !INTERNALS[kind].has(slug))
+/** The gather's requests, then one line of JSON on stdout. */
+async function main() {
+  const home = await get(site, HOME_ACCEPT)
+  const root = restRoot(home)
+  const index = JSON.parse((await get(route(root, '', `_fields=${INDEX_FIELDS}`))).body)
+  const [types, taxonomies] = await Promise.all([get(route(root, 'wp/v2/types')), get(route(root, 'wp/v2/taxonomies'))])
+  const collections = [
+    ...Object.entries(JSON.parse(types.body)).map(([slug, entry]) => ({kind: 'post_types', slug, entry})),
+    ...Object.entries(JSON.parse(taxonomies.body)).map(([slug, entry]) => ({kind: 'taxonomies', slug, entry})),
+  ].filter(({kind, slug}) => !slug.startsWith('wp_') && !INTERNALS[kind].has(slug))
 
-const counts = Array.from({length: collections.length})
-let next = 0
-async function worker() {
-  while (next < collections.length) {
-    const i = next++
-    const {kind, entry} = collections[i]
-    const query = `${kind === 'post_types' ? 'status=publish&' : ''}per_page=1&_fields=id`
-    // eslint-disable-next-line no-await-in-loop
-    const answer = await get(route(root, `${entry.rest_namespace ?? 'wp/v2'}/${entry.rest_base}`, query))
-    JSON.parse(answer.body)
-    counts[i] = answer.status === 200 ? Number(answer.headers['x-wp-total']) : undefined
+  const counts = Array.from({length: collections.length})
+  let next = 0
+  async function worker() {
+    while (next < collections.length) {
+      const i = next++
+      const {kind, entry} = collections[i]
+      const query = `${kind === 'post_types' ? 'status=publish&' : ''}per_page=1&_fields=id`
+      // eslint-disable-next-line no-await-in-loop -- a worker of the pool: each makes one request at a time, so that at most `concurrency` are in flight, as in the gather
+      const answer = await get(route(root, `${entry.rest_namespace ?? 'wp/v2'}/${entry.rest_base}`, query))
+      JSON.parse(answer.body)
+      counts[i] = answer.status === 200 ? Number(answer.headers['x-wp-total']) : undefined
+    }
   }
+
+  await Promise.all(Array.from({length: Math.min(concurrency, collections.length)}, worker))
+  agent.destroy()
+  process.stdout.write(`${JSON.stringify({site: index.url ?? site, collections: counts.filter((count) => count !== undefined).length, requests})}\n`)
 }
 
-await Promise.all(Array.from({length: Math.min(concurrency, collections.length)}, worker))
-agent.destroy()
-process.stdout.write(`${JSON.stringify({site: index.url ?? site, collections: counts.filter((count) => count !== undefined).length, requests})}\n`)
+if (usable) {
+  await main()
+} else {
+  console.error('usage: node bench/lib/bare-gather.mjs SITE_URL CONCURRENCY')
+  process.exitCode = 2
+}

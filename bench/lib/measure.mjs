@@ -31,8 +31,12 @@ export function runOnce(argv, {env, cwd, input, timeoutMs = 120_000, stdoutToFil
     if (outFd !== undefined) fs.closeSync(outFd)
     let stdout = ''
     let stderr = ''
-    child.stdout?.setEncoding('utf8').on('data', (d) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+    child.stdout?.setEncoding('utf8').on('data', (d) => {
+      stdout += d
+    })
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      stderr += d
+    })
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
     child.on('error', reject)
     child.on('exit', (code, signal) => {
@@ -46,6 +50,7 @@ export function runOnce(argv, {env, cwd, input, timeoutMs = 120_000, stdoutToFil
           // GNU time prints "Command exited with non-zero status N" first when the command failed.
           fs.rmSync(rssFile, {force: true})
         } catch {}
+
         if (stdoutToFile) {
           stdout = fs.readFileSync(outFile, 'utf8')
           fs.rmSync(outFile, {force: true})
@@ -60,7 +65,7 @@ export function runOnce(argv, {env, cwd, input, timeoutMs = 120_000, stdoutToFil
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
+  const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
@@ -77,11 +82,11 @@ export async function measureInterleaved(cases, {warmup = 2, runs = 10, onProgre
     for (const c of cases) {
       const caseWarmup = c.warmup ?? warmup
       if (round >= caseWarmup + (c.runs ?? runs)) continue
-      // eslint-disable-next-line no-await-in-loop
+      // eslint-disable-next-line no-await-in-loop -- before/run/after of one measured process, in order, never overlapping another: timings are wall times
       if (c.before) await c.before()
-      // eslint-disable-next-line no-await-in-loop
+      // eslint-disable-next-line no-await-in-loop -- one measured process at a time: runs side by side would measure each other's load
       const result = await runOnce(c.argv, c.options)
-      // eslint-disable-next-line no-await-in-loop
+      // eslint-disable-next-line no-await-in-loop -- reads the server's counters of this run before the next run resets them
       const extra = c.after ? await c.after(result) : undefined
       if (c.check) c.check(result, extra)
       if (round >= caseWarmup) samples.get(c.name).push({...result, extra})

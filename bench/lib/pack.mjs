@@ -27,7 +27,7 @@ export async function packAndInstall(repo, workDir) {
   fs.symlinkSync(path.join(repo, 'node_modules'), path.join(tree, 'node_modules'), 'dir')
   const env = {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false'}
   try {
-    await run('npm', ['pack', '--pack-destination', workDir], {cwd: tree, env, maxBuffer: 64 << 20})
+    await run('npm', ['pack', '--pack-destination', workDir], {cwd: tree, env, maxBuffer: 64 * 1024 * 1024})
   } catch (error) {
     throw new Error(`npm pack failed:\n${error.stdout ?? ''}${error.stderr ?? error.message}`)
   }
@@ -35,7 +35,7 @@ export async function packAndInstall(repo, workDir) {
   const tarball = fs.readdirSync(workDir).find((file) => file.endsWith('.tgz'))
   if (!tarball) throw new Error(`npm pack left no tarball in ${workDir}`)
   try {
-    await run('npm', ['install', '--global', '--prefix', prefix, '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', path.join(workDir, tarball)], {cwd: workDir, env, maxBuffer: 64 << 20})
+    await run('npm', ['install', '--global', '--prefix', prefix, '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', path.join(workDir, tarball)], {cwd: workDir, env, maxBuffer: 64 * 1024 * 1024})
   } catch (error) {
     throw new Error(`npm install of ${tarball} failed:\n${error.stdout ?? ''}${error.stderr ?? error.message}`)
   }

@@ -31,16 +31,16 @@ function parseEnv(text) {
 }
 
 export async function startWordPress(script, stateDir) {
-  if (process.env.BENCH_WP_URL) return {url: process.env.BENCH_WP_URL, stop: async () => {}}
+  if (process.env.BENCH_WP_URL) return {url: process.env.BENCH_WP_URL, async stop() {}}
   const env = {...process.env, WPLAB_DIR: stateDir, WPLAB_SKIP_APT: process.env.WPLAB_SKIP_APT ?? '1'}
   const port = await freePort()
-  const {stdout} = await run('bash', [script, 'up', String(port)], {env, timeout: 240_000, maxBuffer: 16 << 20})
+  const {stdout} = await run('bash', [script, 'up', String(port)], {env, timeout: 240_000, maxBuffer: 16 * 1024 * 1024})
   const lab = parseEnv(stdout)
   if (!lab.WP_URL) throw new Error(`scripts/wordpress.sh up printed no WP_URL:\n${stdout}`)
   return {
     url: lab.WP_URL,
     version: lab.WP_VERSION,
-    stop: async () => {
+    async stop() {
       await run('bash', [script, 'down', '--purge'], {env, timeout: 60_000}).catch(() => {})
     },
   }

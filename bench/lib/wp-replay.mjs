@@ -26,7 +26,7 @@ function load(name) {
 }
 
 /** Keyed collections scaled to `wanted` public entries; returns the JSON text with {{BASE}} placeholders. */
-function scaled(fixture, publicSlugs, wanted, prefix, template) {
+function scaled(fixture, {publicSlugs, wanted, prefix, template}) {
   const entries = JSON.parse(fixture.body)
   const realPublic = publicSlugs.filter((slug) => slug in entries)
   if (wanted < realPublic.length) {
@@ -56,14 +56,14 @@ export async function startReplay({types = 3, taxonomies = 3, delayMs = 0, host 
   }
   const typesFixture = load('types')
   const taxonomiesFixture = load('taxonomies')
-  const typesBody = scaled(typesFixture, PUBLIC_TYPES, types, 'type', 'post')
-  const taxonomiesBody = scaled(taxonomiesFixture, PUBLIC_TAXONOMIES, taxonomies, 'tax', 'category')
+  const typesBody = scaled(typesFixture, {publicSlugs: PUBLIC_TYPES, wanted: types, prefix: 'type', template: 'post'})
+  const taxonomiesBody = scaled(taxonomiesFixture, {publicSlugs: PUBLIC_TAXONOMIES, wanted: taxonomies, prefix: 'tax', template: 'category'})
   const collections = new Map()
   for (const [kind, body] of [['post_types', typesBody], ['taxonomies', taxonomiesBody]]) {
     for (const entry of Object.values(JSON.parse(body))) {
       const recorded = fixtures.totals[entry.rest_base]
       // Synthetic collections get a deterministic total; recorded ones answer as the real site did.
-      const synthetic = typeof recorded === 'undefined' ? (entry.rest_base.length * 37 + Number(entry.rest_base.replaceAll(/\D/g, '') || 0) * 11) % 400 : undefined
+      const synthetic = recorded === undefined ? (entry.rest_base.length * 37 + Number(entry.rest_base.replaceAll(/\D/g, '') || 0) * 11) % 400 : undefined
       collections.set(`${entry.rest_namespace ?? 'wp/v2'}/${entry.rest_base}`, {kind, recorded: synthetic ?? recorded})
     }
   }

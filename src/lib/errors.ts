@@ -5,6 +5,7 @@
  * toCliError() is the one place where anything thrown (oclif's usage errors included) becomes a CliError.
  */
 import {Errors} from '@oclif/core'
+import {stripVTControlCharacters} from 'node:util'
 
 export const ExitCode = {
   ok: 0,
@@ -69,8 +70,10 @@ export function toCliError(error: unknown): CliError {
   if (isCliError(error)) return error
   const err = error as Error & {oclif?: {exit?: number}; parse?: unknown}
   if (err && (isParseError(err) || err.parse !== undefined || err.oclif?.exit === 2)) {
-    const lines = String(err.message).split('\n').map((line) => line.trim()).filter(Boolean)
-    let message = lines.filter((line) => !line.startsWith('See more help')).join(' ')
+    const lines = String(err.message).split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('See more help'))
+    let message = lines.join(' ')
+    // dependsOn / exclusive / exactlyOne …: "The following error occurred:" and one reason a line.
+    if (lines.length > 1 && /^The following errors? occurred:$/.test(lines[0]!)) message = flagRelationMessage(lines.slice(1))
     // `--password=…` is not a flag (secrets never are), but what follows "=" may well be the secret.
     const unknown = nonExistentFlags(err)
     if (unknown) {
@@ -86,6 +89,51 @@ export function toCliError(error: unknown): CliError {
     hint: 'Re-run with --debug and report the trace.',
     cause: error,
   })
+}
+
+/**
+ * oclif's reasons for a flag used without the flags it needs, or with flags it excludes, in the CLI's
+ * words: `--concurrency needs --all-sites.`, `--all-sites cannot be used with --site.` (never the value
+ * given: it may be anything). Flags that need the same flags are named together; a reason oclif words
+ * differently one day is kept as it is.
+ */
+function flagRelationMessage(reasons: string[]): string {
+  const needs = new Map<string, string[]>()
+  const sentences: string[] = []
+  const pairs = new Set<string>()
+  for (const reason of reasons.map((line) => stripVTControlCharacters(line).trim())) {
+    let match: RegExpExecArray | null
+    if ((match = /^All of the following must be provided when using (--[\w-]+): (.+)$/.exec(reason))) {
+      const wanted = listOf(match[2]!, 'and')
+      needs.set(wanted, [...(needs.get(wanted) ?? []), match[1]!])
+    } else if ((match = /^(--[\w-]+)(?:=[\s\S]*)? cannot also be provided when using (--[\w-]+)$/.exec(reason))) {
+      // exactlyOne reports a pair from both sides: once is enough.
+      const pair = [match[1], match[2]].sort().join(' ')
+      if (!pairs.has(pair)) sentences.push(`${match[2]} cannot be used with ${match[1]}.`)
+      pairs.add(pair)
+    } else if ((match = /^Exactly one of the following must be provided: (.+)$/.exec(reason))) {
+      sentences.push(`Give exactly one of ${listOf(match[1]!, 'or')}.`)
+    } else if ((match = /^At least one of the following must be provided: (.+)$/.exec(reason))) {
+      sentences.push(`Give at least one of ${listOf(match[1]!, 'or')}.`)
+    } else if ((match = /^One of the following must be provided when using (--[\w-]+): (.+)$/.exec(reason))) {
+      sentences.push(`${match[1]} needs ${listOf(match[2]!, 'or')}.`)
+    } else if ((match = /^Only the following can be provided when using (--[\w-]+): (.+)$/.exec(reason))) {
+      sentences.push(`${match[1]} can only be used with ${listOf(match[2]!, 'and')}.`)
+    } else if ((match = /^Missing required flag ([\w-]+)$/.exec(reason))) {
+      sentences.push(`--${match[1]} is required.`)
+    } else {
+      sentences.push(/[.!?]$/.test(reason) ? reason : `${reason}.`)
+    }
+  }
+
+  const needed = [...needs].map(([wanted, flags]) => `${listOf(flags.join(', '), 'and')} ${flags.length === 1 ? 'needs' : 'need'} ${wanted}.`)
+  return [...needed, ...sentences].join(' ')
+}
+
+/** "--a, --b, --c" → "--a, --b and --c". */
+function listOf(commaSeparated: string, word: 'and' | 'or'): string {
+  const items = commaSeparated.split(',').map((item) => item.trim()).filter(Boolean)
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} ${word} ${items.at(-1)}` : (items[0] ?? '')
 }
 
 /**

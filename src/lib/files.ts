@@ -85,3 +85,24 @@ export function writeOutputFile(file: string, content: string): void {
     })
   }
 }
+
+/** A report target of `-` is stdout (`--junit -`, `--html -`, `--metrics -`), as `--from-file -` is stdin. */
+export const STDOUT_TARGET = '-'
+
+/** A report that cannot be written is a usage error found before the work starts, not after it. */
+export function assertOutputTarget(file: string, what: string): void {
+  if (file === STDOUT_TARGET) return
+  const folder = path.dirname(path.resolve(file))
+  try {
+    fs.accessSync(folder, fs.constants.W_OK)
+  } catch {
+    throw new CliError(`Cannot write the ${what} ${file}: the folder ${folder} does not exist or is not writable.`, {code: 'output_unwritable', exitCode: ExitCode.usage})
+  }
+}
+
+/** A report to its file (atomically) or, for `-`, to stdout. */
+export function writeReport(target: string, content: string): void {
+  if (target === STDOUT_TARGET) process.stdout.write(content.endsWith('\n') ? content : `${content}\n`)
+  else writeOutputFile(target, content)
+}
+

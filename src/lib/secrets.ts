@@ -29,5 +29,5 @@ export function redact(text: string): string {
     if (out.includes(secret)) out = out.split(secret).join(MASK)
   }
 
-  return out.replace(JWT_SHAPE, MASK).replace(API_KEY_SHAPE, MASK).replace(AUTH_HEADER, (_m, scheme: string) => `${scheme} ${MASK}`)
+  return out.replaceAll(JWT_SHAPE, MASK).replaceAll(API_KEY_SHAPE, MASK).replaceAll(AUTH_HEADER, (_m, scheme: string) => `${scheme} ${MASK}`)
 }

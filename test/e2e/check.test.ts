@@ -14,7 +14,8 @@ import path from 'node:path'
 import type {SiteReport} from '../../src/lib/checks/integration-check.js'
 import type {CheckResult} from '../../src/lib/checks/runner.js'
 import type {Sandbox} from '../../src/lib/sandbox/index.js'
-import {ROOT, allOutputs, runCli, tempConfigDir, type CliRun} from '../helpers/cli.js'
+
+import {allOutputs, type CliRun, ROOT, runCli, tempConfigDir} from '../helpers/cli.js'
 import {patchIntegration, startTestSandbox} from '../helpers/sandbox.js'
 import {addPosts, ensureWordPress, withRestMode, type WordPressEnv} from '../helpers/wordpress.js'
 import {findAll, parseXml} from '../helpers/xml.js'
@@ -33,9 +34,13 @@ const statusOf = (checks: CheckJson[]) => Object.fromEntries(checks.map((c) => [
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
   const server = net.createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => {
+    server.listen(0, '127.0.0.1', resolve)
+  })
   const {port} = server.address() as net.AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve())
+  })
   return port
 }
 
@@ -148,7 +153,7 @@ describe('e2e: integration check against a real WordPress and the sandbox', func
     await push()
     const run = await withRestMode('off', () => check())
     expect(run.code).to.equal(1)
-    const checks = run.result.checks
+    const {checks} = run.result
     expect(statusOf(checks)).to.deep.include({
       'wordpress.reachable': 'pass',
       'wordpress.rest': 'fail',
@@ -166,7 +171,7 @@ describe('e2e: integration check against a real WordPress and the sandbox', func
     const port = await closedPort()
     const run = await check([], {IGNY8_API_URL: `http://127.0.0.1:${port}/api/v1`, IGNY8_HTTP_RETRIES: '1'})
     expect(run.code).to.equal(1)
-    const checks = run.result.checks
+    const {checks} = run.result
     expect(byId(checks, 'backend.reachable')).to.deep.include({status: 'fail', detail: `IGNY8 backend unreachable: connection refused by 127.0.0.1:${port}.`})
     for (const id of ['backend.auth', 'integration.found', 'integration.active', 'structure.stored', 'structure.fresh', 'structure.drift']) {
       expect(byId(checks, id), id).to.deep.include({status: 'skip', detail: 'skipped: backend.reachable failed'})
@@ -211,11 +216,15 @@ describe('e2e: integration check against a real WordPress and the sandbox', func
   })
 
   it('--all-sites over 3 sites: --shard 1/2 and 2/2 together check every site exactly once, each with its own integration', async () => {
-    for (const site of sb.credentials.sites) await push(site.integrationId!)
+    for (const site of sb.credentials.sites) {
+      // eslint-disable-next-line no-await-in-loop -- one `structure push` process at a time: each gathers from the shared WordPress lab
+      await push(site.integrationId!)
+    }
+
     const shards: SiteJson[][] = []
     for (const shard of ['1/2', '2/2']) {
       const junit = path.join(configDir, `shard-${shard.replace('/', '-')}.xml`)
-      // eslint-disable-next-line no-await-in-loop
+      // eslint-disable-next-line no-await-in-loop -- one `integration check` process at a time: the shards are separate runs, each reading the shared WordPress lab
       const run = await check(['--all-sites', '--shard', shard, '--junit', junit])
       expect(run.code, run.stdout).to.equal(0)
       expect(run.result.checks.map((c) => c.id)).to.deep.equal(['config', 'backend.reachable', 'backend.auth'])

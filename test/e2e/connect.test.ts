@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import {allOutputs, runCli, tempConfigDir} from '../helpers/cli.js'
-import {expireTokens, spawnSandbox, type SpawnedSandbox} from '../helpers/sandbox.js'
+import {expireTokens, type SpawnedSandbox, spawnSandbox} from '../helpers/sandbox.js'
 
 describe('e2e: connect and auth', function () {
   this.timeout(60_000)

@@ -4,9 +4,10 @@
  */
 import {expect} from 'chai'
 
+import type {Sandbox} from '../../src/lib/sandbox/index.js'
+
 import {runCli, tempConfigDir} from '../helpers/cli.js'
 import {patchIntegration, setSyncedCounts, startTestSandbox} from '../helpers/sandbox.js'
-import type {Sandbox} from '../../src/lib/sandbox/index.js'
 
 describe('e2e: content-types show', function () {
   this.timeout(60_000)
@@ -30,11 +31,12 @@ describe('e2e: content-types show', function () {
 
   const show = (args: string[] = []) => runCli(['content-types', 'show', ...args], {configDir})
 
-  it('says clearly that nothing is stored yet, and how to fix it (exit 0)', async () => {
+  it('says clearly that nothing is stored yet, and how to fix it (exit 0); in a pipe no rows on stdout, the words on stderr', async () => {
     const run = await show()
     expect(run.code, run.stderr).to.equal(0)
-    expect(run.stdout).to.include('holds no site structure yet')
-    expect(run.stdout).to.include('igny8 structure push')
+    expect(run.stdout).to.equal('')
+    expect(run.stderr).to.include('holds no site structure yet')
+    expect(run.stderr).to.include('igny8 structure push')
     const json = (await show(['--json'])).json()
     expect(json).to.deep.include({integrationId: sb.credentials.sites[0]!.integrationId, post_types: {}, taxonomies: {}, last_structure_fetch: null})
   })
@@ -63,11 +65,19 @@ describe('e2e: content-types show', function () {
     expect(json.two_way_sync_enabled).to.equal(false)
     expect(json.last_structure_fetch).to.be.a('string')
 
-    const human = await show()
-    expect(human.code).to.equal(0)
-    expect(human.stdout).to.match(/post\s+│\s+Posts\s+│\s+123\s+│\s+40\s+│\s+yes\s+│\s+100/)
-    expect(human.stdout).to.include('Structure last pushed')
-    expect(human.stdout).to.not.match(/\u001B\[/)
+    // A pipe: tab-separated rows without a header, no box drawing or colour; the rest on stderr.
+    const piped = await show()
+    expect(piped.code).to.equal(0)
+    expect(piped.stdout).to.equal(
+      ['post_type\tpost\tPosts\t123\t40\ttrue\t100', 'post_type\tproduct\tProducts\t45\t0\tfalse\t50', 'taxonomy\tcategory\tCategories\t25\t0\ttrue\t100', ''].join('\n'),
+    )
+    expect(piped.stderr).to.include('Structure last pushed')
+    // eslint-disable-next-line no-control-regex -- matches terminal colour codes
+    expect(piped.stdout + piped.stderr).to.not.match(/\u001B\[/)
+
+    // --format table: the box-drawn table, asked for.
+    const table = await show(['--format', 'table', '--fields', 'slug,count,synced_count'])
+    expect(table.stdout).to.match(/│ post\s+│\s+123 │\s+40 │/)
   })
 
   it('warns when the structure is older than 26 h', async () => {

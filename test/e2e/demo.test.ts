@@ -15,8 +15,12 @@ function runDemo(env: NodeJS.ProcessEnv): Promise<{code: number | null; stdout: 
     const child = spawn('bash', [path.join(ROOT, 'scripts', 'demo.sh')], {cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d
+    })
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d
+    })
     child.on('error', reject)
     child.on('close', (code) => resolve({code, stdout, stderr}))
   })

@@ -10,11 +10,11 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import {ROOT, tempConfigDir, type CliRun} from '../helpers/cli.js'
+import {type CliRun, ROOT, tempConfigDir} from '../helpers/cli.js'
 import {
   closedPort,
-  connected,
   connect,
+  connected,
   expectFailure,
   expectJsonFailure,
   expectSuccess,
@@ -36,6 +36,9 @@ import {
   type Sandbox,
 } from '../helpers/sandbox.js'
 
+/** Two retries and a 5 s timeout, so that a fault is seen quickly; `extra` on top. */
+const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({IGNY8_HTTP_RETRIES: '2', IGNY8_HTTP_TIMEOUT_MS: '5000', ...extra})
+
 describe('e2e faults: the IGNY8 backend', function () {
   this.timeout(60_000)
   let sb: Sandbox
@@ -44,7 +47,6 @@ describe('e2e faults: the IGNY8 backend', function () {
   let work: string
   let payloadFile: string
 
-  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({IGNY8_HTTP_RETRIES: '2', IGNY8_HTTP_TIMEOUT_MS: '5000', ...extra})
   const show = (args: string[] = [], extra: NodeJS.ProcessEnv = {}): Promise<CliRun> => igny8(['content-types', 'show', ...args], {configDir, env: env(extra)})
   const push = (args: string[] = [], extra: NodeJS.ProcessEnv = {}): Promise<CliRun> =>
     igny8(['structure', 'push', '--from-file', payloadFile, ...args], {configDir, env: env(extra)})
@@ -99,7 +101,7 @@ describe('e2e faults: the IGNY8 backend', function () {
       await fault(sb, {path: 'content-types', status: 429, headers: {'Retry-After': '3600', 'X-Throttle-Reset': String(reset)}, times: 5})
       const started = Date.now()
       const run = await show([], {IGNY8_MAX_RETRY_AFTER_MS: '2000'})
-      const line = expectFailure(run, 6, /rate-limiting/, new RegExp(new Date(reset * 1000).toISOString().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      const line = expectFailure(run, 6, /rate-limiting/, new RegExp(new Date(reset * 1000).toISOString().replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)))
       expect(line).to.include('resets at')
       expect(Date.now() - started, 'no hour-long sleep').to.be.below(15_000)
       expect(await statuses('content-types')).to.deep.equal([429])
@@ -135,7 +137,7 @@ describe('e2e faults: the IGNY8 backend', function () {
       await fault(sb, {path: 'content-types', status: 503})
       const run = await show()
       expectSuccess(run)
-      expect(run.stdout.match(/holds no site structure yet/g)).to.have.length(1)
+      expect(run.stderr.match(/holds no site structure yet/g)).to.have.length(1)
       expect(await statuses('content-types')).to.deep.equal([503, 200])
     })
 
@@ -228,6 +230,7 @@ describe('e2e faults: the IGNY8 backend', function () {
     // Token expiry and key rotation hit every token of a sandbox: these tests get their own.
     let sb: Sandbox
     let dir: string
+
     before(async () => {
       sb = await startBackend('http://127.0.0.1:8089')
     })
@@ -264,7 +267,7 @@ describe('e2e faults: the IGNY8 backend', function () {
       await expireTokens(sb, 'all')
       const run = await igny8(['content-types', 'show'], {configDir: dir, env: env()})
       expectFailure(run, 4, /session has expired/)
-      expect(run.stderr).to.match(/Hint: Run `igny8 connect`/)
+      expect(run.stderr).to.include(`Hint: Run \`printf '%s' "$IGNY8_PASSWORD" | igny8 connect --password-stdin\``)
     })
 
     it('a revoked (already rotated) refresh token: exit 4, "run `igny8 connect`"', async () => {
@@ -277,7 +280,7 @@ describe('e2e faults: the IGNY8 backend', function () {
       fs.writeFileSync(profileFile(), original)
       const run = await igny8(['content-types', 'show'], {configDir: dir, env: env()})
       expectFailure(run, 4, /refresh token was rejected/)
-      expect(run.stderr).to.match(/Hint: Run `igny8 connect`/)
+      expect(run.stderr).to.include(`Hint: Run \`printf '%s' "$IGNY8_PASSWORD" | igny8 connect --password-stdin\``)
     })
 
     it('a revoked site API key: exit 4', async () => {

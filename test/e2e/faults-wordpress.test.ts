@@ -9,7 +9,7 @@ import {expect} from 'chai'
 import fs from 'node:fs'
 import path from 'node:path'
 
-import {ROOT, type CliOptions, type CliRun} from '../helpers/cli.js'
+import {type CliOptions, type CliRun, ROOT} from '../helpers/cli.js'
 import {
   closedPort,
   expectFailure,
@@ -25,17 +25,55 @@ import {
   serverPool,
 } from '../helpers/faults.js'
 import {selfSignedCert, type SelfSignedCert} from '../helpers/tls.js'
-import {type WordPressEnv, ensureWordPress, withPermalinks, withRestMode} from '../helpers/wordpress.js'
+import {ensureWordPress, withPermalinks, withRestMode, type WordPressEnv} from '../helpers/wordpress.js'
 
 const WRONG_APP_PASSWORD = 'AbCd EfGh IjKl MnOp QrSt UvWx'
+
+/** `igny8 structure gather`: one retry and a 5 s timeout, so that a fault is seen quickly. */
+const gather = (args: string[], options: {input?: string; env?: NodeJS.ProcessEnv; onSpawn?: CliOptions['onSpawn']} = {}): Promise<CliRun> =>
+  igny8(['structure', 'gather', ...args], {input: options.input, onSpawn: options.onSpawn, env: {IGNY8_HTTP_RETRIES: '1', IGNY8_HTTP_TIMEOUT_MS: '5000', ...options.env}})
+
+/** 50 MB of one JSON document, streamed in 1 MiB chunks (chunked: no Content-Length to go by). */
+const enormous = (res: import('node:http').ServerResponse, withLength: boolean): void => {
+  const chunk = Buffer.alloc(1024 * 1024, 'x')
+  const head = Buffer.from('{"post":{"name":"Posts","slug":"post","rest_base":"posts","description":"')
+  const tail = Buffer.from('"}}')
+  const chunks = 50
+  res.writeHead(200, {'content-type': 'application/json', ...(withLength ? {'content-length': String(head.length + chunks * chunk.length + tail.length)} : {})})
+  res.write(head)
+  let sent = 0
+  const next = (): void => {
+    while (sent < chunks) {
+      sent += 1
+      if (res.destroyed) return
+      if (!res.write(chunk)) {
+        res.once('drain', next)
+        return
+      }
+    }
+
+    res.end(tail)
+  }
+
+  next()
+}
 
 describe('e2e faults: WordPress', function () {
   this.timeout(120_000)
   let wp: WordPressEnv
   const {serve, closeAll: closeServers} = serverPool()
+  /** A fake WordPress whose /wp/v2/types is answered by `answer`. */
+  const withTypes = (answer: (res: import('node:http').ServerResponse) => void) =>
+    serve(
+      fakeWordPress({
+        override(_req, res, route) {
+          if (route !== '/wp/v2/types') return false
+          answer(res)
+          return true
+        },
+      }),
+    )
 
-  const gather = (args: string[], options: {input?: string; env?: NodeJS.ProcessEnv; onSpawn?: CliOptions['onSpawn']} = {}): Promise<CliRun> =>
-    igny8(['structure', 'gather', ...args], {input: options.input, onSpawn: options.onSpawn, env: {IGNY8_HTTP_RETRIES: '1', IGNY8_HTTP_TIMEOUT_MS: '5000', ...options.env}})
   before(async function () {
     this.timeout(900_000)
     if (!fs.existsSync(path.join(ROOT, 'dist', 'commands', 'structure', 'gather.js'))) throw new Error('dist is missing: run `npm run build` first')
@@ -132,6 +170,7 @@ describe('e2e faults: WordPress', function () {
   describe('TLS', () => {
     let cert: SelfSignedCert
     let site: LocalServer
+
     before(async () => {
       cert = selfSignedCert()
       site = await serve(fakeWordPress(), cert)
@@ -156,43 +195,8 @@ describe('e2e faults: WordPress', function () {
   })
 
   describe('/wp/v2/types answers', () => {
-    const withTypes = (answer: (res: import('node:http').ServerResponse) => void) =>
-      serve(
-        fakeWordPress({
-          override(_req, res, route) {
-            if (route !== '/wp/v2/types') return false
-            answer(res)
-            return true
-          },
-        }),
-      )
-
-    /** 50 MB of one JSON document, streamed in 1 MiB chunks (chunked: no Content-Length to go by). */
-    const enormous = (res: import('node:http').ServerResponse, withLength: boolean): void => {
-      const chunk = Buffer.alloc(1024 * 1024, 'x')
-      const head = Buffer.from('{"post":{"name":"Posts","slug":"post","rest_base":"posts","description":"')
-      const tail = Buffer.from('"}}')
-      const chunks = 50
-      res.writeHead(200, {'content-type': 'application/json', ...(withLength ? {'content-length': String(head.length + chunks * chunk.length + tail.length)} : {})})
-      res.write(head)
-      let sent = 0
-      const next = (): void => {
-        while (sent < chunks) {
-          sent += 1
-          if (res.destroyed) return
-          if (!res.write(chunk)) {
-            res.once('drain', next)
-            return
-          }
-        }
-
-        res.end(tail)
-      }
-
-      next()
-    }
-
     let baselineMiB = 0
+
     before(async () => {
       const site = await serve(fakeWordPress())
       const probe = memoryProbe()

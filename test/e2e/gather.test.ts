@@ -9,8 +9,14 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {structurePayloadSchema} from '../../src/lib/backend/contract.js'
-import {ROOT, allOutputs, runCli, type CliRun} from '../helpers/cli.js'
-import {type WordPressEnv, ensureWordPress, withPermalinks, withRestMode} from '../helpers/wordpress.js'
+import {allOutputs, type CliRun, ROOT, runCli} from '../helpers/cli.js'
+import {ensureWordPress, withPermalinks, withRestMode, type WordPressEnv} from '../helpers/wordpress.js'
+
+/** The counts of a gather result, by slug. */
+function counts(result: {post_types: Record<string, {count: number}>; taxonomies: Record<string, {count: number}>}) {
+  const pick = (items: Record<string, {count: number}>) => Object.fromEntries(Object.entries(items).map(([slug, item]) => [slug, item.count]))
+  return {post_types: pick(result.post_types), taxonomies: pick(result.taxonomies)}
+}
 
 describe('e2e: structure gather against a real WordPress', function () {
   this.timeout(120_000)
@@ -30,11 +36,6 @@ describe('e2e: structure gather against a real WordPress', function () {
     taxonomies: {category: Number(wp.EXPECT_CATEGORIES), post_tag: Number(wp.EXPECT_TAGS), product_cat: Number(wp.EXPECT_PRODUCT_CATS)},
   })
 
-  function counts(result: {post_types: Record<string, {count: number}>; taxonomies: Record<string, {count: number}>}) {
-    const pick = (items: Record<string, {count: number}>) => Object.fromEntries(Object.entries(items).map(([slug, item]) => [slug, item.count]))
-    return {post_types: pick(result.post_types), taxonomies: pick(result.taxonomies)}
-  }
-
   it('counts every included type and taxonomy exactly as seeded; --json is one document', async () => {
     const run = await gather(['--json'])
     expect(run.code, run.stderr).to.equal(0)
@@ -52,15 +53,16 @@ describe('e2e: structure gather against a real WordPress', function () {
     expect(structurePayloadSchema.safeParse(result).success).to.equal(true)
   })
 
-  it('prints the tables, where it read from, and the warning about what REST hides', async () => {
+  it('prints tab-separated rows in a pipe, where it read from, and the warning about what REST hides', async () => {
     const run = await gather()
     expect(run.code, run.stderr).to.equal(0)
-    expect(run.stdout).to.match(new RegExp(`│ post\\s+│ Posts\\s+│\\s+${wp.EXPECT_POSTS} │ yes\\s+│\\s+100 │`))
-    expect(run.stdout).to.match(new RegExp(`│ product_cat\\s+│ Product categories\\s+│\\s+${wp.EXPECT_PRODUCT_CATS} │ no\\s+│\\s+50 │`))
+    expect(run.stdout.split('\n')).to.include(`post_type\tpost\tPosts\t${wp.EXPECT_POSTS}\ttrue\t100`)
+    expect(run.stdout.split('\n')).to.include(`taxonomy\tproduct_cat\tProduct categories\t${wp.EXPECT_PRODUCT_CATS}\tfalse\t50`)
+    expect(run.stdout).to.not.match(/[│┌]/)
     expect(run.stdout).to.not.include('private_thing').and.not.include('internal_label')
     expect(run.stderr).to.match(/Read from core REST at http:\/\/127\.0\.0\.1:\d+\/wp-json\/ \(found via the Link header\) anonymously: 10 requests in \d+\.\d\d s\./)
     expect(run.stderr).to.include('Warning: Post types and taxonomies hidden from the REST API')
-    // eslint-disable-next-line no-control-regex
+    // eslint-disable-next-line no-control-regex -- matches terminal colour codes
     expect(run.stdout + run.stderr).to.not.match(/\u001B\[/)
   })
 

@@ -14,7 +14,7 @@ import {type CliRun, runCli} from '../helpers/cli.js'
 import {noteBasicAuth, noteProfileSecrets, noteSecret, startBackend, usedSecrets} from '../helpers/faults.js'
 import {type InstalledPackage, installedPackage} from '../helpers/installed.js'
 import {type Sandbox} from '../helpers/sandbox.js'
-import {type WordPressEnv, ensureWordPress} from '../helpers/wordpress.js'
+import {ensureWordPress, type WordPressEnv} from '../helpers/wordpress.js'
 
 /** Every file below `dir` (links not followed). */
 function filesBelow(dir: string): string[] {
@@ -23,6 +23,18 @@ function filesBelow(dir: string): string[] {
     if (entry.isDirectory()) return filesBelow(file)
     return entry.isFile() ? [file] : []
   })
+}
+
+/** The run exited 0 (else: its output). */
+const ok = (run: CliRun): void => {
+  expect(run.code, `exit ${run.code}\n--- stdout:\n${run.stdout}\n--- stderr:\n${run.stderr}`).to.equal(0)
+}
+
+/** A fresh random secret, noted so that the scan at the end looks for it. */
+const secret = (label: string): string => {
+  const value = `${label.toLowerCase().replaceAll(/\W/g, '')}_${randomBytes(12).toString('hex')}`
+  noteSecret(label, value)
+  return value
 }
 
 describe('e2e: the installed package', function () {
@@ -44,23 +56,11 @@ describe('e2e: the installed package', function () {
   describe('secrets at rest', () => {
     let home: string
     let env: NodeJS.ProcessEnv
-    const igny8 = async (args: string[], options: {input?: string; env?: NodeJS.ProcessEnv} = {}): Promise<CliRun> => {
-      return runCli(args, {bin: pkg.bin, cwd: home, input: options.input, env: {...env, ...options.env}})
-    }
-
-    const ok = (run: CliRun): void => {
-      expect(run.code, `exit ${run.code}\n--- stdout:\n${run.stdout}\n--- stderr:\n${run.stderr}`).to.equal(0)
-    }
+    const igny8 = async (args: string[], options: {input?: string; env?: NodeJS.ProcessEnv} = {}): Promise<CliRun> => runCli(args, {bin: pkg.bin, cwd: home, input: options.input, env: {...env, ...options.env}})
 
     before(() => {
       home = fs.mkdtempSync(path.join(os.tmpdir(), 'igny8-home-'))
       for (const dir of ['config', 'cache', 'data', 'state', 'tmp', 'work']) fs.mkdirSync(path.join(home, dir))
-      const secret = (label: string): string => {
-        const value = `${label.toLowerCase().replaceAll(/\W/g, '')}_${randomBytes(12).toString('hex')}`
-        noteSecret(label, value)
-        return value
-      }
-
       env = {
         HOME: home,
         XDG_CONFIG_HOME: path.join(home, 'config'),
@@ -94,12 +94,13 @@ describe('e2e: the installed package', function () {
       const manifest = JSON.parse(fs.readFileSync(path.join(pkg.packageDir, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, unknown>}
       const commands = Object.keys(manifest.commands).map((id) => id.split(':'))
       expect(commands.length).to.be.greaterThan(5)
-      const apiKey = sb.credentials.sites[0]!.apiKey
+      const {apiKey} = (sb.credentials.sites[0]!)
       const withEnvSecrets = {IGNY8_API_KEY: apiKey, IGNY8_PASSWORD: sb.credentials.password, IGNY8_WP_APP_PASSWORD: wp.WP_APP_PASSWORD}
 
       // Help and version, twice (a second run would be served by any cache the first one filled).
       for (let round = 0; round < 2; round++) {
         for (const args of [['--version'], ['--help'], [], ['help'], ['structure', '--help'], ...commands.map((words) => [...words, '--help'])]) {
+          // eslint-disable-next-line no-await-in-loop -- one process at a time, and the second round only after the first has filled whatever cache it fills
           ok(await igny8(args, {env: withEnvSecrets}))
         }
       }

@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import type {Sandbox} from '../../src/lib/sandbox/index.js'
+
 import {runCli, tempConfigDir} from '../helpers/cli.js'
 import {clearFaults, clearRequests, expireTokens, fault, patchIntegration, requests, startTestSandbox} from '../helpers/sandbox.js'
 import {addPosts, ensureWordPress, type WordPressEnv} from '../helpers/wordpress.js'

@@ -15,7 +15,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import {ROOT, allOutputs, tempConfigDir} from '../helpers/cli.js'
+import {allOutputs, ROOT, tempConfigDir} from '../helpers/cli.js'
 import {
   argvLog,
   connected,
@@ -23,25 +23,27 @@ import {
   expectSuccess,
   fakeWordPress,
   igny8,
-  type LocalServer,
   leakedSecrets,
+  type LocalServer,
   noteBasicAuth,
   noteProfileSecrets,
   processArguments,
   samplePayload,
-  startBackend,
   serverPool,
+  startBackend,
   tlsProxy,
   usedSecrets,
   waitFor,
 } from '../helpers/faults.js'
 import {clearFaults, clearRequests, expireTokens, fault, requests, type Sandbox} from '../helpers/sandbox.js'
 import {selfSignedCert, type SelfSignedCert} from '../helpers/tls.js'
-import {type WordPressEnv, ensureWordPress} from '../helpers/wordpress.js'
+import {ensureWordPress, type WordPressEnv} from '../helpers/wordpress.js'
 
 /** Not the lab's loopback spelling: igny8 treats it as another machine, yet it reaches 127.0.0.1. */
 const elsewhere = (url: string): string => url.replace('//127.0.0.1:', '//[::ffff:127.0.0.1]:')
 const JWT_SHAPE = /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/
+/** The permission bits of a file or folder. */
+const mode = (target: string) => fs.statSync(target).mode & 0o777
 
 function assertNoLeak(texts: string[]): void {
   const leaks = leakedSecrets(texts)
@@ -51,7 +53,8 @@ function assertNoLeak(texts: string[]): void {
 }
 
 // Once every e2e file has run (a root hook): every output of the whole run, every secret noted.
-after(function () {
+// eslint-disable-next-line mocha/no-top-level-hooks -- a root hook on purpose: it runs after every e2e file, over the outputs of the whole run
+after(() => {
   if (usedSecrets.size > 0) assertNoLeak(allOutputs)
   if (process.env.IGNY8_TEST_REPORT_SECRETS) console.log(`leak check: ${usedSecrets.size} secrets, ${allOutputs.length} outputs, ${argvLog.length} argument lists`)
 })
@@ -63,6 +66,7 @@ describe('e2e security', function () {
   let work: string
   let payloadFile: string
   const {serve, closeAll: closeServers} = serverPool()
+
   before(async function () {
     this.timeout(900_000)
     if (!fs.existsSync(path.join(ROOT, 'dist', 'commands', 'connect.js'))) throw new Error('dist is missing: run `npm run build` first')
@@ -94,6 +98,7 @@ describe('e2e security', function () {
     ] as const) {
       it(`${command.slice(0, 2).join(' ')} refuses ${flag} VALUE and ${flag}=VALUE (exit 2), never echoing the value`, async () => {
         for (const form of [[flag, secret], [`${flag}=${secret}`]]) {
+          // eslint-disable-next-line no-await-in-loop -- igny8 processes one at a time: side by side they compete for the CPU under the test's timeout
           const run = await igny8([...command, ...form])
           expectFailure(run, 2, new RegExp(`Nonexistent flag: ${flag}`))
           expect(run.stdout + run.stderr).to.not.include(secret)
@@ -106,8 +111,9 @@ describe('e2e security', function () {
       const files = fs.readdirSync(commandsDir, {recursive: true, encoding: 'utf8'}).filter((file) => file.endsWith('.ts'))
       expect(files.length).to.be.at.least(7)
       const offenders: string[] = []
-      for (const file of files) {
-        const {default: command} = (await import(path.join(commandsDir, file))) as {default?: {flags?: Record<string, {type: string}>; baseFlags?: Record<string, {type: string}>}}
+      const modules = (await Promise.all(files.map((file) => import(path.join(commandsDir, file))))) as Array<{default?: {flags?: Record<string, {type: string}>; baseFlags?: Record<string, {type: string}>}}>
+      for (const [i, {default: command}] of modules.entries()) {
+        const file = files[i]
         for (const [name, flag] of Object.entries({...command?.baseFlags, ...command?.flags})) {
           const secretish = /pass|secret|token|key/i.test(name) && name !== 'api-key-scheme'
           if (secretish && !(flag.type === 'boolean' && name.endsWith('-stdin'))) offenders.push(`${file}: --${name}`)
@@ -125,7 +131,7 @@ describe('e2e security', function () {
         configDir: dir,
         input: sb.credentials.password,
         env: {IGNY8_API_URL: sb.apiUrl, IGNY8_HTTP_TIMEOUT_MS: '3000', IGNY8_HTTP_RETRIES: '0'},
-        onSpawn: (child) => {
+        onSpawn(child) {
           pid = child.pid ?? 0
         },
       })
@@ -203,6 +209,7 @@ describe('e2e security', function () {
   describe('TLS is always verified', () => {
     let cert: SelfSignedCert
     let backend: LocalServer
+
     before(async () => {
       cert = selfSignedCert()
       backend = await serve(tlsProxy(sb.url), cert)
@@ -231,6 +238,7 @@ describe('e2e security', function () {
 
     it('there is no flag to skip verification', async () => {
       for (const flag of ['--insecure', '--no-verify', '--skip-tls-verify', '--tls-verify=false']) {
+        // eslint-disable-next-line no-await-in-loop -- igny8 processes one at a time: side by side they compete for the CPU under the test's timeout
         const run = await igny8(['content-types', 'show', flag])
         expectFailure(run, 2, /Nonexistent flag/)
       }
@@ -247,7 +255,6 @@ describe('e2e security', function () {
   describe('the profile file', () => {
     let dir: string
     const file = () => path.join(dir, 'config.json')
-    const mode = (target: string) => fs.statSync(target).mode & 0o777
 
     beforeEach(async () => {
       dir = tempConfigDir()
@@ -295,7 +302,9 @@ describe('e2e security', function () {
 
   describe('secrets in traces, errors and results', () => {
     let dir: string
+
     afterEach(async () => clearFaults(sb))
+
     before(async () => {
       dir = tempConfigDir()
       await connected(sb, dir, {extra: ['--wp-user', wp.WP_ADMIN_USER], env: {IGNY8_WP_APP_PASSWORD: wp.WP_APP_PASSWORD}})

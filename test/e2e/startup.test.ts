@@ -13,9 +13,11 @@ import {runCli, tempConfigDir} from '../helpers/cli.js'
 describe('e2e: start-up', function () {
   this.timeout(60_000)
   let cacheDir: string
+
   beforeEach(() => {
     cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'igny8-cache-'))
   })
+
   afterEach(() => fs.rmSync(cacheDir, {recursive: true, force: true}))
 
   it('removes the help and V8 caches earlier versions left, on any command', async () => {
@@ -41,7 +43,7 @@ describe('e2e: start-up', function () {
     expect(plain.stderr).to.not.match(/^\s+at /m)
   })
 
-  describe('folders where mkdir answers ENOENT under an existing parent (/proc)', function () {
+  describe('folders where mkdir answers ENOENT under an existing parent (/proc)', () => {
     before(function () {
       if (!fs.existsSync('/proc/self')) this.skip()
     })

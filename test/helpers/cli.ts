@@ -24,7 +24,7 @@ export interface CliRun {
   stdout: string
   stderr: string
   /** stdout parsed as JSON (throws with the output when it is not exactly one JSON document). */
-  json<T = any>(): T // eslint-disable-line @typescript-eslint/no-explicit-any
+  json<T = any>(): T // eslint-disable-line @typescript-eslint/no-explicit-any -- as JSON.parse: the commands print many shapes, and each test reads the fields it checks
 }
 
 export interface CliOptions {
@@ -63,8 +63,12 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
     options.onSpawn?.(child)
     let stdout = ''
     let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d
+    })
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d
+    })
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
     child.on('error', reject)
     child.on('close', (code, signal) => {

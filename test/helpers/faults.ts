@@ -1,3 +1,5 @@
+import type {AddressInfo, Socket} from 'node:net'
+
 /**
  * Shared by the fault, security and data-safety suites (test/e2e/faults-*.test.ts, security.test.ts,
  * data-safety.test.ts): run igny8 while remembering every argument and every secret a test used, assert
@@ -9,7 +11,6 @@ import {expect} from 'chai'
 import fs from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
-import type {AddressInfo, Socket} from 'node:net'
 import path from 'node:path'
 
 import {type CliOptions, type CliRun, runCli} from './cli.js'
@@ -227,7 +228,9 @@ export async function startServer(handler: Handler, tls?: {cert: string; key: st
     socket.once('close', () => sockets.delete(socket))
   })
   server.on('tlsClientError', () => {})
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+  await new Promise<void>((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
   const {port} = server.address() as AddressInfo
   return {
     url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
@@ -265,9 +268,13 @@ export function tlsProxy(target: string): Handler {
 /** A loopback port nothing listens on (bound, then released). */
 export async function closedPort(): Promise<number> {
   const server = http.createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+  await new Promise<void>((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
   const {port} = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve())
+  })
   return port
 }
 
@@ -371,9 +378,13 @@ function basicUser(header: string | undefined, users: Record<string, string>): s
 /** Resolves when `check` is true, polling; rejects after `timeoutMs`. */
 export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
+  // eslint-disable-next-line no-await-in-loop -- polling: the condition is read again only after the pause below
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
+    // eslint-disable-next-line no-await-in-loop -- polling: a 25 ms pause between two reads of the condition
+    await new Promise((resolve) => {
+      setTimeout(resolve, 25)
+    })
   }
 }
 

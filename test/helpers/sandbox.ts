@@ -3,14 +3,14 @@
  * any free port), a child-process one (`node bin/run.js sandbox serve`, needs `npm run build`), and
  * thin wrappers over the `/__sandbox/` control hooks that work with either.
  */
-import {spawn, type ChildProcess} from 'node:child_process'
+import {type ChildProcess, spawn} from 'node:child_process'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {type FaultSpec, type RequestLogEntry, type Sandbox, type SandboxCredentials, type SandboxOptions, startSandbox} from '../../src/lib/sandbox/index.js'
 import {cliBin} from './cli.js'
-import {startSandbox, type FaultSpec, type RequestLogEntry, type Sandbox, type SandboxCredentials, type SandboxOptions} from '../../src/lib/sandbox/index.js'
 
-export type {FaultSpec, RequestLogEntry, Sandbox, SandboxCredentials}
+
 
 /** Anything with the sandbox's origin: an in-process Sandbox or a SpawnedSandbox. */
 export interface SandboxEndpoint {
@@ -145,13 +145,13 @@ export function spawnSandbox(args: string[] = [], options: {timeoutMs?: number; 
 }
 
 /**
- * The ready protocol of `sandbox serve`: KEY=value lines ended by `IGNY8_SANDBOX_READY=1`, or under
+ * The ready protocol of `sandbox serve`: `export KEY=value` lines ended by `IGNY8_SANDBOX_READY=1`, or under
  * --json one JSON line `{"ready":true,...}`. Undefined until complete.
  */
 export function readyOutput(stdout: string): Pick<SpawnedSandbox, 'apiUrl' | 'url' | 'credentials' | 'env'> | undefined {
   const lines = stdout.split('\n')
   if (lines[0]?.startsWith('{') && lines.length > 1) {
-    const json = JSON.parse(lines[0]) as {ready: true; apiUrl: string; url: string} & SandboxCredentials
+    const json = JSON.parse(lines[0]) as SandboxCredentials & {ready: true; apiUrl: string; url: string}
     const {ready: _ready, apiUrl, url, ...credentials} = json
     return {apiUrl, url, credentials, env: {}}
   }
@@ -161,11 +161,11 @@ export function readyOutput(stdout: string): Pick<SpawnedSandbox, 'apiUrl' | 'ur
   return {apiUrl: env.IGNY8_API_URL ?? '', url: env.IGNY8_SANDBOX_URL ?? '', credentials: credentialsFromEnv(env), env}
 }
 
-/** Parses `KEY=value` lines as the sandbox writes them (bare, or single-quoted shell style). */
+/** Parses `export KEY=value` lines as the sandbox writes them (bare, or single-quoted shell style; `export ` optional). */
 export function parseEnvLines(text: string): Record<string, string> {
   const env: Record<string, string> = {}
   for (const line of text.split('\n')) {
-    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line)
+    const match = /^(?:export )?([A-Z][A-Z0-9_]*)=(.*)$/.exec(line)
     if (!match) continue
     const [, key, raw] = match as unknown as [string, string, string]
     env[key] = raw.startsWith("'") ? raw.slice(1, -1).replaceAll(`'\\''`, "'") : raw
@@ -195,3 +195,5 @@ export function credentialsFromEnv(env: Record<string, string>): SandboxCredenti
     sites,
   }
 }
+
+export {type FaultSpec, type RequestLogEntry, type Sandbox, type SandboxCredentials} from '../../src/lib/sandbox/index.js'

@@ -30,7 +30,7 @@ let lab: Promise<WordPressEnv> | undefined
 let startedHere = false
 
 async function script(args: string[], timeoutMs = 60_000): Promise<string> {
-  const {stdout} = await run('bash', [SCRIPT, ...args], {cwd: ROOT, timeout: timeoutMs, maxBuffer: 1 << 20})
+  const {stdout} = await run('bash', [SCRIPT, ...args], {cwd: ROOT, timeout: timeoutMs, maxBuffer: 1024 * 1024})
   return stdout
 }
 

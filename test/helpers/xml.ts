@@ -46,13 +46,13 @@ export function parseXml(source: string): XmlElement {
 
   /** Decodes references in text or an attribute value; rejects bare `&` and `<`. */
   const decode = (raw: string, offset: number): string =>
-    raw.replace(/&([^;&\s]*);?|</g, (whole, ref: string, index: number) => {
+    raw.replaceAll(/&([^;&\s]*);?|</g, (whole, ref: string, index: number) => {
       if (whole === '<') fail('"<" in text or an attribute value', offset + index)
       if (!whole.endsWith(';')) fail('"&" that does not start a reference', offset + index)
       if (ref in NAMED) return NAMED[ref]!
       const code = /^#x[0-9a-fA-F]+$/.test(ref) ? Number.parseInt(ref.slice(2), 16) : /^#\d+$/.test(ref) ? Number(ref.slice(1)) : Number.NaN
       if (Number.isNaN(code)) fail(`unknown entity &${ref};`, offset + index)
-      if (code > 0x10_ffff) fail(`character reference &${ref}; is out of range`, offset + index)
+      if (code > 0x10_ff_ff) fail(`character reference &${ref}; is out of range`, offset + index)
       const char = String.fromCodePoint(code)
       if (INVALID_CHAR.test(char)) fail(`character reference &${ref}; is not an XML character`, offset + index)
       return char
@@ -69,14 +69,14 @@ export function parseXml(source: string): XmlElement {
 
   const comment = () => {
     const end = source.indexOf('-->', at + 4)
-    if (end < 0) fail('unterminated comment')
+    if (end === -1) fail('unterminated comment')
     if (source.slice(at + 4, end).includes('--')) fail('"--" inside a comment')
     at = end + 3
   }
 
   const pi = () => {
     const end = source.indexOf('?>', at + 2)
-    if (end < 0) fail('unterminated processing instruction')
+    if (end === -1) fail('unterminated processing instruction')
     at = end + 2
   }
 
@@ -106,14 +106,14 @@ export function parseXml(source: string): XmlElement {
       const quote = source[at]
       if (quote !== '"' && quote !== "'") fail('attribute value must be quoted')
       const end = source.indexOf(quote, at + 1)
-      if (end < 0) fail('unterminated attribute value')
+      if (end === -1) fail('unterminated attribute value')
       node.attributes[attribute] = decode(source.slice(at + 1, end), at + 1)
       at = end + 1
     }
 
     for (;;) {
       const next = source.indexOf('<', at)
-      if (next < 0) fail(`element <${tag}> is never closed`)
+      if (next === -1) fail(`element <${tag}> is never closed`)
       const raw = source.slice(at, next)
       if (raw.includes(']]>')) fail('"]]>" in text')
       node.text += decode(raw, at)
@@ -130,7 +130,7 @@ export function parseXml(source: string): XmlElement {
       if (source.startsWith('<!--', at)) comment()
       else if (source.startsWith('<![CDATA[', at)) {
         const end = source.indexOf(']]>', at)
-        if (end < 0) fail('unterminated CDATA section')
+        if (end === -1) fail('unterminated CDATA section')
         node.text += source.slice(at + 9, end)
         at = end + 3
       } else if (source.startsWith('<?', at)) pi()
@@ -140,7 +140,7 @@ export function parseXml(source: string): XmlElement {
 
   if (source.startsWith('<?xml', at)) {
     const end = source.indexOf('?>', at)
-    if (end < 0) fail('unterminated XML declaration')
+    if (end === -1) fail('unterminated XML declaration')
     if (!/^<\?xml\s+version\s*=\s*(["'])1\.[0-9]\1(\s+encoding\s*=\s*(["'])[A-Za-z][\w.-]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*$/.test(source.slice(at, end))) {
       fail('malformed XML declaration')
     }

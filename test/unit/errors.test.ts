@@ -34,11 +34,31 @@ describe('toCliError', () => {
     expect(missing).to.include({message: 'Missing 1 required arg: name  the name', code: 'usage', exitCode: ExitCode.usage})
     const option = toCliError(await parseError(['--shape', 'round'], {flags: {shape: Flags.string({options: ['top', 'flat']})}, args: {}}))
     expect(option).to.include({message: 'Expected --shape=round to be one of: top, flat', exitCode: ExitCode.usage})
-    const exclusive = toCliError(await parseError(['--a', '--b'], {flags: {a: Flags.boolean({exclusive: ['b']}), b: Flags.boolean()}, args: {}}))
-    expect(exclusive.exitCode).to.equal(ExitCode.usage)
-    expect(exclusive.message).to.include('--b=true cannot also be provided when using --a').and.not.include('See more help')
     const integer = toCliError(await parseError(['--n', 'zero'], {flags: {n: Flags.integer()}, args: {}}))
     expect(integer).to.include({message: 'Parsing --n Expected an integer but received: zero', exitCode: ExitCode.usage})
+  })
+
+  it('words oclif\'s dependsOn / exclusive / exactlyOne errors as one short sentence each, never with the value given', async () => {
+    const concurrency = {
+      'all-sites': Flags.boolean({exclusive: ['site']}),
+      concurrency: Flags.integer({dependsOn: ['all-sites']}),
+      shard: Flags.string({dependsOn: ['all-sites']}),
+      site: Flags.integer(),
+    }
+    const needs = toCliError(await parseError(['--concurrency', '3'], {flags: concurrency, args: {}}))
+    expect(needs).to.include({message: '--concurrency needs --all-sites.', code: 'usage', exitCode: ExitCode.usage, hint: 'See --help for usage.'})
+    const both = toCliError(await parseError(['--concurrency', '3', '--shard', '1/2'], {flags: concurrency, args: {}}))
+    expect(both.message).to.equal('--concurrency and --shard need --all-sites.')
+    const exclusive = toCliError(await parseError(['--all-sites', '--site', '3'], {flags: concurrency, args: {}}))
+    expect(exclusive).to.include({message: '--all-sites cannot be used with --site.', exitCode: ExitCode.usage})
+    const secretValue = toCliError(await parseError(['--a', '--b', 'hunter2'], {flags: {a: Flags.boolean({exclusive: ['b']}), b: Flags.string()}, args: {}}))
+    expect(secretValue.message).to.equal('--a cannot be used with --b.')
+    const several = toCliError(await parseError(['--x'], {flags: {x: Flags.boolean({dependsOn: ['y', 'z']}), y: Flags.boolean(), z: Flags.boolean()}, args: {}}))
+    expect(several.message).to.equal('--x needs --y and --z.')
+    const one = {p: Flags.boolean({exactlyOne: ['p', 'q']}), q: Flags.boolean({exactlyOne: ['p', 'q']})}
+    expect(toCliError(await parseError(['--p', '--q'], {flags: one, args: {}})).message).to.equal('--q cannot be used with --p.')
+    expect(toCliError(await parseError([], {flags: one, args: {}})).message).to.equal('Give exactly one of --p or --q.')
+    expect(toCliError(await parseError([], {flags: {name: Flags.string({required: true})}, args: {}})).message).to.equal('--name is required.')
   })
 
   it('passes a CliError through and makes anything else an internal error (exit 1)', () => {

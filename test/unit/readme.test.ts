@@ -4,6 +4,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 const root = path.resolve(import.meta.dirname, '..', '..')
+/** The generated command reference: from `<!-- commands -->` up to `<!-- commandsstop -->`. */
+const section = (text: string): string => text.slice(text.indexOf('<!-- commands -->'), text.indexOf('<!-- commandsstop -->'))
 
 describe('README', () => {
   it('has a command reference generated from the commands themselves (run `npm run readme` when this fails)', function () {
@@ -16,7 +18,6 @@ describe('README', () => {
     })
     const expected = generated.replace(/^replacing <!-- commands --> in .*\n/, '')
     const actual = fs.readFileSync(path.join(root, 'README.md'), 'utf8')
-    const section = (text: string): string => text.slice(text.indexOf('<!-- commands -->'), text.indexOf('<!-- commandsstop -->'))
     expect(section(actual), 'README command reference is stale: run `npm run readme`').to.equal(section(expected))
   })
 })

@@ -7,10 +7,11 @@ import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import {fileURLToPath} from 'node:url'
 
 const root = path.resolve(import.meta.dirname, '..', '..')
 const CONTRACT = 'docs/backend-contract.md'
-const SELF = path.relative(root, import.meta.filename).split(path.sep).join('/')
+const SELF = path.relative(root, fileURLToPath(import.meta.url)).split(path.sep).join('/')
 const CHECKED_DIRS = ['src', 'bin', 'scripts', 'test', 'bench']
 
 /** References to documents that live outside this repository, or to their numbered sections. */

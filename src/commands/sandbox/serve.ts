@@ -5,7 +5,11 @@ import {usageError} from '../../lib/errors.js'
 import {startSandbox} from '../../lib/sandbox/index.js'
 import {parseHttpUrl} from '../../lib/url.js'
 
-/** The last line of the KEY=value block: once a reader sees it, every line above it has arrived. */
+/**
+ * The last line of the `export KEY=value` block: once a reader sees it, every line above it has arrived.
+ * It stays a plain assignment, not exported (nothing needs it in the environment), so scripts that wait
+ * for `^IGNY8_SANDBOX_READY=1` keep working.
+ */
 const READY_LINE = 'IGNY8_SANDBOX_READY=1'
 
 export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
@@ -13,13 +17,13 @@ export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
 
   static override description = `Serves the IGNY8 API as the contract notes describe it (login, token refresh, sites, integrations, update-structure, content-types, sync_status), seeded with one demo account: an owner, a viewer, and N sites each with a WordPress integration. State is kept in memory, or in --state FILE so it survives restarts (tokens included).
 
-Once listening it prints, on stdout, shell-compatible KEY=value lines (values with spaces are single-quoted): IGNY8_API_URL, IGNY8_SANDBOX_URL, IGNY8_EMAIL, IGNY8_PASSWORD, IGNY8_VIEWER_EMAIL, IGNY8_VIEWER_PASSWORD, then per site n SITE_<n>_ID, SITE_<n>_NAME, SITE_<n>_DOMAIN, SITE_<n>_API_KEY, SITE_<n>_INTEGRATION_ID, and last the line ${READY_LINE}: wait for that line, it means the server accepts requests. With --json it prints instead one single-line JSON object {"ready":true,"apiUrl",...,"sites":[...]}; that line is the ready signal. A human note goes to stderr.
+Once listening it prints, on stdout, shell lines to source: \`export KEY=value\` (values with spaces are single-quoted), so after \`. ./sandbox.env\` the igny8 commands of that shell talk to the sandbox, as its owner (IGNY8_EMAIL and IGNY8_PASSWORD win over a profile's credentials): IGNY8_API_URL, IGNY8_SANDBOX_URL, IGNY8_EMAIL, IGNY8_PASSWORD, IGNY8_VIEWER_EMAIL, IGNY8_VIEWER_PASSWORD, then per site n SITE_<n>_ID, SITE_<n>_NAME, SITE_<n>_DOMAIN, SITE_<n>_API_KEY, SITE_<n>_INTEGRATION_ID, and last the line ${READY_LINE} (not exported): wait for that line, it means the server accepts requests. With --json it prints instead one single-line JSON object {"ready":true,"apiUrl",...,"sites":[...]}; that line is the ready signal. A human note goes to stderr.
 
 It serves until SIGINT or SIGTERM, then closes every connection and exits 0. A port already in use exits 2.`
 
   static override examples = [
     {description: 'Start on the default port and keep state across restarts:', command: '<%= config.bin %> <%= command.id %> --state ./sandbox.json'},
-    {description: 'Any free port, in a script: wait for the ready line, then load the variables:', command: '<%= config.bin %> <%= command.id %> --port 0 > sandbox.env & until grep -q ^IGNY8_SANDBOX_READY=1 sandbox.env; do sleep 0.1; done; . ./sandbox.env'},
+    {description: 'Any free port, in a script: wait for the ready line, then export the variables (igny8 connect then logs in to the sandbox):', command: '<%= config.bin %> <%= command.id %> --port 0 > sandbox.env & until grep -q ^IGNY8_SANDBOX_READY=1 sandbox.env; do sleep 0.1; done; . ./sandbox.env'},
     {description: 'Take the other side of the documented conflicts:', command: '<%= config.bin %> <%= command.id %> --api-key-scheme apikey --refresh-path token-refresh --list-shape data-results'},
   ]
 
@@ -42,10 +46,10 @@ It serves until SIGINT or SIGTERM, then closes every connection and exits 0. A p
   private stopRequested?: () => void
 
   public async run(): Promise<void> {
-    const flags = this.flags
+    const {flags} = this
     for (const url of flags['wp-url'] ?? []) parseHttpUrl(url, () => usageError(`--wp-url must be an http(s) URL, got "${url}".`))
 
-    const trace = this.trace
+    const {trace} = this
     const sandbox = await startSandbox({
       host: flags.host,
       port: flags.port,
@@ -84,12 +88,14 @@ It serves until SIGINT or SIGTERM, then closes every connection and exits 0. A p
         ['IGNY8_VIEWER_EMAIL', credentials.viewerEmail],
         ['IGNY8_VIEWER_PASSWORD', credentials.viewerPassword],
       ]
-      credentials.sites.forEach((site, index) => {
+      for (const [index, site] of credentials.sites.entries()) {
         const n = index + 1
         lines.push([`SITE_${n}_ID`, site.id], [`SITE_${n}_NAME`, site.name], [`SITE_${n}_DOMAIN`, site.domain], [`SITE_${n}_API_KEY`, site.apiKey], [`SITE_${n}_INTEGRATION_ID`, site.integrationId])
-      })
+      }
+
       // Credentials are the point of this output, so they bypass redaction; they are demo values.
-      process.stdout.write(lines.map(([key, value]) => `${key}=${shellQuote(value)}`).join('\n') + `\n${READY_LINE}\n`)
+      // Exported: sourced without `set -a`, plain assignments would stay in the shell, and the next igny8 would log in to the default API URL.
+      process.stdout.write(lines.map(([key, value]) => `export ${key}=${shellQuote(value)}`).join('\n') + `\n${READY_LINE}\n`)
       this.progress(`IGNY8 sandbox listening at ${sandbox.apiUrl} (${flags.state ? `state in ${flags.state}` : 'state in memory'}). Press Ctrl+C to stop.`)
     }
 
@@ -101,7 +107,7 @@ It serves until SIGINT or SIGTERM, then closes every connection and exits 0. A p
   /** SIGINT/SIGTERM: a clean stop (exit 0), not the base class's "interrupted" (130). */
   protected override interrupted(): void {
     if (this.stopRequested) this.stopRequested()
-    // eslint-disable-next-line n/no-process-exit
+    // eslint-disable-next-line n/no-process-exit, unicorn/no-process-exit -- a signal before the server is up: nothing to close
     else process.exit(0)
   }
 }

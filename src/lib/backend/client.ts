@@ -9,15 +9,17 @@ import type {z} from 'zod'
 import {CliError, ExitCode} from '../errors.js'
 import {createHttp, type HttpSettings} from '../http/http-client.js'
 import {describeNetworkError} from '../http/network-error.js'
-import {registerSecret} from '../secrets.js'
+import {redact, registerSecret} from '../secrets.js'
 import {parseHttpUrl} from '../url.js'
 import {
+  answerFields,
   API_KEY_SCHEMES,
   type ApiKeyScheme,
-  contentTypesDataSchema,
   type ContentTypesData,
+  contentTypesDataSchema,
   describeIssues,
   errorEnvelopeSchema,
+  holdsAnyField,
   type Integration,
   integrationSchema,
   integrationSiteId,
@@ -37,6 +39,7 @@ import {
   type UpdateStructureData,
   updateStructureDataSchema,
   type User,
+  wordsOf,
 } from './contract.js'
 
 export type BackendAuth =
@@ -54,6 +57,8 @@ export interface BackendClientOptions {
   auth: BackendAuth
   http: HttpSettings
   onAuthUpdate?: (update: AuthUpdate) => Promise<void> | void
+  /** The `igny8 connect` line that logs this profile in again (connection/reconnect.ts), for the hints of expired or rejected credentials. */
+  reconnectCommand?: string
 }
 
 interface RequestOptions {
@@ -66,7 +71,8 @@ interface RequestOptions {
   /** What the caller calls this resource, for messages ("integration 7"). */
   what?: string
   /** Handle a 404 here instead of the generic mapping. */
-  notFound?: () => CliError | undefined
+  /** A 404 becomes this error; returning nothing lets the caller handle the 404 itself. */
+  notFound?: () => CliError | void
 }
 
 interface Answer {
@@ -159,13 +165,13 @@ export class BackendClient {
       notFound: () => integrationNotFound(id),
     })
     this.ensureOk(answer, 'update-structure')
-    return this.parse(answer, updateStructureDataSchema, 'an update-structure answer with post_types_count and taxonomies_count')
+    return this.parse(answer, updateStructureDataSchema, 'an update-structure answer with post_types_count and taxonomies_count', answerFields.updateStructure)
   }
 
   async contentTypes(id: number): Promise<ContentTypesData> {
     const answer = await this.send('GET', paths.contentTypes(id), {what: `integration ${id}`, notFound: () => integrationNotFound(id)})
     this.ensureOk(answer, 'content-types')
-    return this.parse(answer, contentTypesDataSchema, 'a content-types object with post_types and taxonomies')
+    return this.parse(answer, contentTypesDataSchema, 'a content-types object with post_types and taxonomies', answerFields.contentTypes)
   }
 
   /** Sync status, or undefined when this backend does not offer the action (404). */
@@ -173,9 +179,8 @@ export class BackendClient {
     let missing = false
     const answer = await this.send('GET', paths.syncStatus(id), {
       what: 'sync status',
-      notFound: () => {
+      notFound() {
         missing = true
-        return undefined
       },
     })
     if (missing) return undefined
@@ -203,7 +208,7 @@ export class BackendClient {
     let params: Record<string, string | number> | undefined = searchParams
     const seen = new Set<string>()
     for (let page = 0; url && page < MAX_PAGES; page++) {
-      // eslint-disable-next-line no-await-in-loop
+      // eslint-disable-next-line no-await-in-loop -- each page's URL is the previous page's `next`
       const answer = await this.send('GET', url, {searchParams: params, what})
       this.ensureOk(answer, what)
       const listPage = readListPage(answer.body)
@@ -330,14 +335,14 @@ export class BackendClient {
     if (this.auth.kind !== 'jwt') return
     const candidates = this.refreshPath ? [this.refreshPath] : [...paths.refresh]
     for (const path of candidates) {
-      // eslint-disable-next-line no-await-in-loop
+      // eslint-disable-next-line no-await-in-loop -- the second path only when the first is not offered
       const answer = await this.raw('POST', path, {json: {refresh: this.auth.refresh}, anonymous: true})
       if (answer.status === 404 || answer.status === 405) continue
       if (answer.status === 401 || answer.status === 400 || answer.status === 403) {
         throw new CliError('Your IGNY8 session has expired: the refresh token was rejected.', {
           code: 'session_expired',
           exitCode: ExitCode.auth,
-          hint: 'Run `igny8 connect` to log in again.',
+          hint: `Run \`${this.reconnect()}\` to log in again.`,
           requestId: answer.requestId,
         })
       }
@@ -349,6 +354,7 @@ export class BackendClient {
       this.refreshPath = path
       const refresh = tokens.refresh ?? this.auth.refresh
       this.auth = {kind: 'jwt', access: tokens.access, refresh, accessExpiresAt: jwtExpiry(tokens.access)}
+      // eslint-disable-next-line no-await-in-loop -- the profile is saved before this refresh is used
       await this.options.onAuthUpdate?.({
         kind: 'jwt',
         access: tokens.access,
@@ -362,8 +368,13 @@ export class BackendClient {
     throw new CliError(`The IGNY8 API at ${this.apiUrl} offers no token refresh (${paths.refresh.join(' or ')} answered 404).`, {
       code: 'refresh_unavailable',
       exitCode: ExitCode.unexpected,
-      hint: 'Check the API URL; run `igny8 connect` to log in again.',
+      hint: `Check the API URL; run \`${this.reconnect()}\` to log in again.`,
     })
+  }
+
+  /** How the hints say to log in again: the profile's own `igny8 connect` line when the caller gave one. */
+  private reconnect(fallback = 'igny8 connect'): string {
+    return this.options.reconnectCommand ?? fallback
   }
 
   /** Maps every non-2xx answer to the spec's exit codes. */
@@ -375,7 +386,7 @@ export class BackendClient {
     }
 
     const message = serverMessage(answer.body)
-    const requestId = answer.requestId
+    const {requestId} = answer
     // Every message below ends with its own full stop: drop the server's ("…this action..").
     const suffix = message ? `: ${message.trim().replace(/\.+$/, '')}` : ''
     if (status === 401) {
@@ -383,7 +394,9 @@ export class BackendClient {
       throw new CliError(`The IGNY8 backend rejected the ${apiKey ? 'site API key' : 'credentials'} (HTTP 401)${suffix}.`, {
         code: 'auth_rejected',
         exitCode: ExitCode.auth,
-        hint: apiKey ? 'The key may have been revoked or regenerated; run `igny8 connect --api-key-stdin` with the current key.' : 'Run `igny8 connect` to log in again.',
+        hint: apiKey
+          ? `The key may have been revoked or regenerated; run \`${this.reconnect('igny8 connect --api-key-stdin')}\` with the current key.`
+          : `Run \`${this.reconnect()}\` to log in again.`,
         requestId,
       })
     }
@@ -446,9 +459,15 @@ export class BackendClient {
     })
   }
 
-  private parse<S extends z.ZodType>(answer: Answer, schema: S, expected: string): z.infer<S> {
+  /** `needs`: the fields of which the answer must hold at least one (answerFields); with none it is unexpected, never "empty". */
+  private parse<S extends z.ZodType>(answer: Answer, schema: S, expected: string, needs?: readonly string[]): z.infer<S> {
     if (answer.body === undefined) throw this.notJson(answer, expected)
-    const parsed = schema.safeParse(unwrapData(answer.body))
+    const data = unwrapData(answer.body)
+    if (needs && !holdsAnyField(data, needs)) {
+      throw this.wrongShape(answer, `${expected}, but the answer holds none of ${needs.join(', ')}`)
+    }
+
+    const parsed = schema.safeParse(data)
     if (!parsed.success) throw this.wrongShape(answer, `${expected} (${describeIssues(parsed.error, 3)})`)
     return parsed.data
   }
@@ -468,8 +487,11 @@ export class BackendClient {
     })
   }
 
+  /** Quotes what the backend said (its error, detail or message), when it said anything. */
   private wrongShape(answer: Answer, expected: string): CliError {
-    return new CliError(`The IGNY8 backend answered with an unexpected shape; expected ${expected}.`, {
+    const words = wordsOf(answer.body)
+    const said = words ? `; it said: "${quote(words)}"` : isEmptyObject(unwrapData(answer.body)) ? '; it held an empty object' : ''
+    return new CliError(`The IGNY8 backend answered HTTP ${answer.status} with an unexpected shape; expected ${expected}${said}.`, {
       code: 'unexpected_response',
       exitCode: ExitCode.unexpected,
       hint: 'The backend may be newer or older than this igny8; --debug shows the requests.',
@@ -520,6 +542,20 @@ function integrationNotFound(id: number): CliError {
 function withRequestId(error: CliError, requestId: string | undefined): CliError {
   if (!requestId || error.requestId) return error
   return new CliError(error.message, {code: error.code, exitCode: error.exitCode, hint: error.hint, requestId, cause: error.cause})
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return Boolean(value) && typeof value === 'object' && !Array.isArray(value) && Object.keys(value as object).length === 0
+}
+
+/** The longest piece of a server's words put in a message. */
+const MAX_QUOTE = 200
+
+/** A server's words for a message: one line, secrets masked, at most MAX_QUOTE characters. */
+function quote(text: string): string {
+  // eslint-disable-next-line no-control-regex -- one line, no control characters
+  const line = redact(text.replaceAll(/[\u0000-\u001F\u007F\s]+/g, ' ').trim())
+  return line.length > MAX_QUOTE ? `${line.slice(0, MAX_QUOTE - 1)}…` : line
 }
 
 function parseJson(response: Response<string>): unknown {

@@ -270,6 +270,36 @@ export const contentTypesDataSchema = z.looseObject({
 })
 export type ContentTypesData = z.infer<typeof contentTypesDataSchema>
 
+/**
+ * The fields a command reads from each object answer. Every part of `content-types` is optional, so an
+ * answer that holds none of them (a maintenance notice `{"detail": "…"}`, an empty `data`) would read as
+ * "nothing stored yet": it is an unexpected answer instead (docs/backend-contract.md, Content types). The
+ * lists need a list (see readListPage).
+ */
+export const answerFields = {
+  contentTypes: ['post_types', 'taxonomies', 'last_structure_fetch', 'plugin_connection_enabled', 'two_way_sync_enabled'],
+  updateStructure: ['message', 'post_types_count', 'taxonomies_count', 'last_structure_fetch'],
+} as const
+
+/** Whether `data` (an answer's payload, see unwrapData) is an object holding at least one of `fields`, even as null. */
+export function holdsAnyField(data: unknown, fields: readonly string[]): boolean {
+  return Boolean(data) && typeof data === 'object' && !Array.isArray(data) && fields.some((field) => Object.hasOwn(data as object, field))
+}
+
+/** What a body says in words: `error`, `detail` or `message`, of the body or of its `data`. */
+export function wordsOf(body: unknown): string | undefined {
+  const record = (value: unknown): Record<string, unknown> | undefined =>
+    value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+  for (const source of [record(body), record(record(body)?.data)]) {
+    for (const key of ['error', 'detail', 'message']) {
+      const value = source?.[key]
+      if (typeof value === 'string' && value.trim() !== '') return value
+    }
+  }
+
+  return undefined
+}
+
 /** Human words for a zod error: `post_types.product.count: expected a non-negative integer`. */
 export function describeIssues(error: z.ZodError, max = 5): string {
   const lines = error.issues.slice(0, max).map((issue) => {

@@ -1,23 +1,24 @@
+import type {CheckSettings} from './options.js'
+import type {CheckDefinition, CheckOutcome} from './runner.js'
+import type {RunSession, SiteSession} from './session.js'
+
 /**
  * The checks of `igny8 integration check`: every link of the WordPress ↔ IGNY8 sync chain, what each
  * one needs first, and what it says when it passes, warns or fails. The data comes from ./session.ts
  * (fetched once per run or site), the verdict logic from the sync and structure libraries.
  */
-import {integrationSiteId, integrationWordPressUrl, type Integration, type SyncStatus} from '../backend/contract.js'
+import {type Integration, integrationSiteId, integrationWordPressUrl, type SyncStatus} from '../backend/contract.js'
 import {formatDuration, formatMilliseconds} from '../duration.js'
-import {plural} from '../output/words.js'
+import {onOff, plural} from '../output/words.js'
 import {describeOrigin} from '../structure/report.js'
-import {type DiffEntry, diffStructure} from '../sync/diff.js'
 import {isStructureStored, readContentTypes, structureAgeMs} from '../sync/content-types.js'
+import {type DiffEntry, diffStructure} from '../sync/diff.js'
 import {countMismatches, pushStructure} from '../sync/push.js'
 import {DISCOVERY_LABELS} from '../wordpress/discovery.js'
 import {PLUGIN_NAMESPACE} from '../wordpress/igny8-plugin.js'
 import {parseSiteUrl} from '../wordpress/site-url.js'
 import {describeWpError} from '../wordpress/transport.js'
 import {assessDrift, describeDrift} from './drift.js'
-import type {CheckSettings} from './options.js'
-import type {CheckDefinition, CheckOutcome} from './runner.js'
-import type {RunSession, SiteSession} from './session.js'
 
 const pass = (detail: string): CheckOutcome => ({status: 'pass', detail})
 const warn = (detail: string, hint?: string): CheckOutcome => ({status: 'warn', detail, hint})
@@ -41,8 +42,8 @@ export function backendChecks(run: RunSession, mode: 'single' | 'fleet'): CheckD
         const auth = `${context.authMethod === 'api-key' ? 'site API key' : 'email + password (JWT)'} from ${context.credentialSource === 'env' ? 'the environment' : 'the profile'}`
         const head = `profile "${context.profileName}", ${auth}, API ${context.apiUrl}`
         if (mode === 'fleet') return pass(`${head}; every site this login sees, each with its integration's WordPress URL`)
-        if (context.integrationId === undefined) {
-          return fail(`${head}; no WordPress integration is chosen`, 'Pass --integration ID, set IGNY8_INTEGRATION_ID, or run `igny8 connect` to store one in the profile.')
+        if (context.integrationId === undefined && run.env.site === undefined) {
+          return fail(`${head}; no WordPress integration is chosen`, 'Pass --site ID or --integration ID, set IGNY8_INTEGRATION_ID, or run `igny8 connect` to store one in the profile.')
         }
 
         const inputs = await run.resolveInputs()
@@ -99,6 +100,8 @@ export function backendChecks(run: RunSession, mode: 'single' | 'fleet'): CheckD
 export function siteChecks(site: SiteSession, settings: CheckSettings, mode: 'single' | 'fleet'): CheckDefinition[] {
   const {run} = site
   const client = () => run.backend.client
+  // In a fleet a hint names the command for that very site.
+  const push = site.siteId === undefined ? '`igny8 structure push`' : `\`igny8 structure push --site ${site.siteId}\``
   const checks: CheckDefinition[] = [
     {
       id: 'integration.found',
@@ -140,14 +143,13 @@ export function siteChecks(site: SiteSession, settings: CheckSettings, mode: 'si
         if (!isStructureStored(stored)) {
           return fail(
             `integration ${stored.integrationId} holds no site structure, so the Content Types tab of the IGNY8 app is empty`,
-            'Push it with `igny8 structure push`, or let the IGNY8 plugin sync (it pushes right after connecting, then daily).',
+            `Push it with ${push}, or let the IGNY8 plugin sync (it pushes right after connecting, then daily).`,
           )
         }
 
-        const flag = (value: boolean | null) => (value === null ? 'unknown' : value ? 'on' : 'off')
         return pass(
           `${plural(countOf(stored.post_types), 'post type')} and ${plural(countOf(stored.taxonomies), 'taxonomy', 'taxonomies')} stored ` +
-            `(plugin connection ${flag(stored.plugin_connection_enabled)}, two-way sync ${flag(stored.two_way_sync_enabled)})`,
+            `(plugin connection ${onOff(stored.plugin_connection_enabled)}, two-way sync ${onOff(stored.two_way_sync_enabled)})`,
         )
       },
     },
@@ -161,15 +163,19 @@ export function siteChecks(site: SiteSession, settings: CheckSettings, mode: 'si
         const age = structureAgeMs(last)
         const limit = formatDuration(settings.maxAgeMs)
         if (!last || age === undefined) return warn(`the backend does not say when the structure was last pushed (last_structure_fetch ${last === null ? 'missing' : `"${last}"`})`)
+        const ageSeconds = Math.round(age / 1000)
         if (age > settings.maxAgeMs) {
-          return fail(
-            `last pushed ${last}, ${formatDuration(age)} ago: older than the maximum age of ${limit}`,
-            'The IGNY8 plugin pushes daily from WP-cron (igny8_sync_site_structure): check that WP-cron runs on the site, or push now with `igny8 structure push`.',
-          )
+          return {
+            ...fail(
+              `last pushed ${last}, ${formatDuration(age)} ago: older than the maximum age of ${limit}`,
+              `The IGNY8 plugin pushes daily from WP-cron (igny8_sync_site_structure): check that WP-cron runs on the site, or push now with ${push}.`,
+            ),
+            ageSeconds,
+          }
         }
 
-        if (age < -5 * 60_000) return warn(`last pushed ${last}, ${formatDuration(-age)} in the future`, 'The backend\'s clock or this machine\'s is wrong.')
-        return pass(`last pushed ${last}, ${formatDuration(age)} ago (maximum age ${limit})`)
+        if (age < -5 * 60_000) return {...warn(`last pushed ${last}, ${formatDuration(-age)} in the future`, 'The backend\'s clock or this machine\'s is wrong.'), ageSeconds}
+        return {...pass(`last pushed ${last}, ${formatDuration(age)} ago (maximum age ${limit})`), ageSeconds}
       },
     },
     {
@@ -242,7 +248,7 @@ export function siteChecks(site: SiteSession, settings: CheckSettings, mode: 'si
         const drift = assessDrift(stored, payload, settings.driftTolerance)
         const detail = describeDrift(drift, settings.driftTolerance)
         if (drift.beyond.length === 0) return pass(detail)
-        return warn(detail, 'WordPress changed since the last push: the plugin\'s next daily sync will catch up, or push now with `igny8 structure push`.')
+        return warn(detail, `WordPress changed since the last push: the plugin's next daily sync will catch up, or push now with ${push}.`)
       },
     },
   ]

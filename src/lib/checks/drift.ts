@@ -4,6 +4,7 @@
  * choices made at push time, not WordPress changing, so drift looks at slugs and counts only.
  */
 import type {ContentTypesData, StructurePayload} from '../backend/contract.js'
+
 import {describeDiffEntry, type DiffEntry, diffStructure, type StructureKind} from '../sync/diff.js'
 import {describeTolerance, type Tolerance, tolerates} from './options.js'
 

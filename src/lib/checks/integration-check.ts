@@ -4,9 +4,12 @@
  * shard of the fleet when asked. Reports are plain data: the command prints them or returns them as JSON.
  */
 import type {Site} from '../backend/contract.js'
+import type {JUnitSuite} from './junit.js'
+
+import {Deadline} from '../deadline.js'
+import {formatDuration} from '../duration.js'
 import {mapWithConcurrency} from '../structure/pool.js'
 import {backendChecks, siteChecks} from './definitions.js'
-import type {JUnitSuite} from './junit.js'
 import {type CheckSettings, type Shard, sitesOfShard} from './options.js'
 import {type CheckResult, type CheckSummary, isOk, runChecks, summarize} from './runner.js'
 import {type CheckEnvironment, RunSession, SiteSession} from './session.js'
@@ -30,6 +33,8 @@ export interface SiteReport {
 
 export interface FleetReport {
   ok: boolean
+  /** Set when the run was interrupted (Ctrl-C): the report holds the sites done by then. */
+  interrupted?: {sitesDone: number; sitesTotal: number}
   profile: string
   /** The checks every site shares (configuration and the backend link), run once. */
   checks: CheckResult[]
@@ -43,7 +48,11 @@ export interface FleetReport {
 export interface FleetOptions {
   /** Sites checked at the same time. */
   concurrency: number
+  /** The bound on one site, retries included (--site-timeout). */
+  siteTimeoutMs: number
   shard?: Shard
+  /** Called once the shared checks ran, with the sites about to be checked. */
+  onStart?: (shared: CheckResult[], sites: Site[]) => void
   /** Called as each site's checks finish (progress). */
   onSite?: (report: SiteReport, done: number, total: number) => void
 }
@@ -68,11 +77,12 @@ export async function checkFleet(env: CheckEnvironment, settings: CheckSettings,
   const shared = await runChecks(backendChecks(run, 'fleet'))
   const ready = shared.every((check) => check.status === 'pass' || check.status === 'warn')
   const sites = ready ? sitesOfShard(run.sites, options.shard) : []
+  options.onStart?.(shared, sites)
   let done = 0
   // Each site's session (its gathered structure included) is dropped when its checks finish: only the
   // results are kept, so memory stays flat however large the fleet.
   const reports = await mapWithConcurrency(sites, options.concurrency, async (site) => {
-    const report = await checkSite(run, site, settings, shared)
+    const report = await checkSite(run, site, settings, shared, options.siteTimeoutMs)
     options.onSite?.(report, ++done, sites.length)
     return report
   })
@@ -87,12 +97,37 @@ export async function checkFleet(env: CheckEnvironment, settings: CheckSettings,
   }
 }
 
-async function checkSite(run: RunSession, site: Site, settings: CheckSettings, shared: CheckResult[]): Promise<SiteReport> {
-  const session = SiteSession.ofFleet(run, site)
-  const checks = await runChecks(siteChecks(session, settings, 'fleet'), shared)
-  // Already settled by integration.found (it always runs once the shared checks passed): no request.
-  const integration = await session.integration().catch(() => undefined)
-  return {siteId: site.id, siteName: site.name, integrationId: integration?.id ?? null, ok: isOk(checks, settings.strict), checks}
+/** After the deadline, the checks waiting on an aborted request settle at once; this is the backstop if one does not. */
+const DEADLINE_GRACE_MS = 2000
+
+async function checkSite(run: RunSession, site: Site, settings: CheckSettings, shared: CheckResult[], timeoutMs: number): Promise<SiteReport> {
+  const deadline = new Deadline(timeoutMs)
+  const session = SiteSession.ofFleet(run, site, deadline)
+  let backstop: NodeJS.Timeout | undefined
+  const overdue = new Promise<CheckResult[]>((resolve) => {
+    backstop = setTimeout(() => resolve([overdueCheck(site.id, timeoutMs)]), timeoutMs + DEADLINE_GRACE_MS)
+  })
+  try {
+    const checks = await Promise.race([runChecks(siteChecks(session, settings, 'fleet'), shared), overdue])
+    // Already settled by integration.found (it always runs once the shared checks passed): no request.
+    const integration = await session.integration().catch(() => {})
+    return {siteId: site.id, siteName: site.name, integrationId: integration?.id ?? null, ok: isOk(checks, settings.strict), checks}
+  } finally {
+    clearTimeout(backstop)
+    deadline.clear()
+  }
+}
+
+function overdueCheck(siteId: number, timeoutMs: number): CheckResult {
+  return {
+    id: 'site.deadline',
+    title: 'The site is checked within --site-timeout',
+    status: 'fail',
+    required: true,
+    durationMs: timeoutMs + DEADLINE_GRACE_MS,
+    detail: `its checks did not finish within ${formatDuration(timeoutMs)} (--site-timeout)`,
+    hint: `Raise --site-timeout if the site is only slow; run \`igny8 integration check --site ${siteId} --debug\` to see what it waits for.`,
+  }
 }
 
 /** One JUnit test suite per site (and one for the shared backend checks of a fleet). */

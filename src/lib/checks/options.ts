@@ -4,7 +4,8 @@
  * usage error (exit 2) before anything runs.
  */
 import type {Site} from '../backend/contract.js'
-import {parseDuration} from '../duration.js'
+
+import {parseDurationSetting} from '../duration.js'
 import {usageError} from '../errors.js'
 import {parseOverrides} from '../structure/selection.js'
 import {DEFAULT_MAX_AGE_MS} from '../sync/content-types.js'
@@ -66,9 +67,7 @@ export function describeTolerance(tolerance: Tolerance): string {
 
 export function parseMaxAge(text: string | undefined): number {
   if (text === undefined) return DEFAULT_MAX_AGE_MS
-  const ms = parseDuration(text)
-  if (ms === undefined || ms <= 0) throw usageError(`Invalid --max-age "${text}": expected a duration like 26h, 90m, 2d or 3600s.`, undefined, 'invalid_duration')
-  return ms
+  return parseDurationSetting(text, '--max-age', '26h, 90m, 2d or 3600s')
 }
 
 export interface Shard {

@@ -6,9 +6,11 @@
 import chalk from 'chalk'
 import Table from 'cli-table3'
 
+import type {CheckReport, FleetReport, SiteReport} from './integration-check.js'
+
 import {formatMilliseconds, formatSeconds} from '../duration.js'
 import {plural} from '../output/words.js'
-import type {CheckReport, FleetReport, SiteReport} from './integration-check.js'
+import {causeGroups, siteState} from './causes.js'
 import {type CheckResult, type CheckStatus, type CheckSummary, summarize} from './runner.js'
 
 const SYMBOLS: Record<CheckStatus, string> = {pass: '✓', warn: '!', fail: '✗', skip: '-'}
@@ -41,44 +43,74 @@ export function renderCheckReport(report: CheckReport, strict: boolean): string 
   ].join('\n')
 }
 
-export function renderFleetReport(report: FleetReport, strict: boolean): string {
+export interface FleetRenderOptions {
+  strict: boolean
+  /** List every site in the table, not only the failing and warning ones (--all-rows). */
+  allRows?: boolean
+  /** Terminal width the table must fit (80 when not a terminal). */
+  width?: number
+}
+
+/** Up to this many failing or warning sites, each one's problems and hints are listed below the table. */
+const DETAILED_SITES = 10
+
+/**
+ * A fleet for a person, readable at 1,000 sites: the shared checks, a table of the sites that need
+ * attention (every site with --all-rows) that fits the terminal, the causes grouped by check with the
+ * number of sites each hit and its fix, and a verdict that names a few site ids at most.
+ */
+export function renderFleetReport(report: FleetReport, options: FleetRenderOptions): string {
   const shard = report.shard ? ` (shard ${report.shard.index}/${report.shard.count} of ${report.shard.fleetSites} sites)` : ''
   const lines = [chalk.bold(`Integration check of ${plural(report.sites.length, 'site')}${shard} · profile ${report.profile}`), '', ...renderCheckLines(report.checks)]
   const sharedHints = renderHints(report.checks, '  ')
   if (sharedHints.length > 0) lines.push('', 'What to do:', ...sharedHints)
-  if (report.sites.length > 0) lines.push('', siteTable(report.sites))
-  for (const site of report.sites.filter((s) => s.checks.some((c) => c.status === 'fail' || c.status === 'warn'))) {
-    lines.push('', `Site ${site.siteId} "${site.siteName}"${site.integrationId === null ? '' : ` (integration ${site.integrationId})`}:`)
-    for (const check of site.checks.filter((c) => c.status === 'fail' || c.status === 'warn')) {
-      lines.push(`  ${symbol(check.status)} ${check.id}: ${check.detail}`)
-      if (check.hint) lines.push(chalk.dim(`    Hint: ${check.hint}`))
+  if (report.interrupted) lines.push('', chalk.yellow(`Interrupted after ${report.interrupted.sitesDone} of ${report.interrupted.sitesTotal} sites: the report covers those.`))
+  const attention = report.sites.filter((site) => siteState(site) !== 'passing')
+  const listed = options.allRows ? report.sites : attention
+  if (listed.length > 0) lines.push('', siteTable(listed, options.width ?? 80))
+  const unlisted = report.sites.length - listed.length
+  if (unlisted > 0 && report.sites.length > 0) lines.push(chalk.dim(`${plural(unlisted, 'passing site')} not listed (--all-rows lists every site).`))
+  if (attention.length > 0 && attention.length <= DETAILED_SITES) {
+    for (const site of attention) {
+      lines.push('', `Site ${site.siteId} "${site.siteName}"${site.integrationId === null ? '' : ` (integration ${site.integrationId})`}:`)
+      for (const check of site.checks.filter((c) => c.status === 'fail' || c.status === 'warn')) {
+        lines.push(`  ${symbol(check.status)} ${check.id}: ${check.detail}`)
+        if (check.hint) lines.push(chalk.dim(`    Hint: ${check.hint}`))
+      }
     }
   }
 
-  lines.push('', fleetVerdict(report, strict))
+  const causes = causeGroups(report).filter((group) => !group.shared)
+  if (causes.length > 0) {
+    lines.push('', `Causes: ${causes.map((group) => `${group.check} ×${group.sites}`).join(' · ')}`)
+    if (attention.length > DETAILED_SITES) {
+      for (const group of causes) lines.push(`  ${symbol(group.fail > 0 ? 'fail' : 'warn')} ${group.check} ×${group.sites}: ${group.title}${group.hint ? chalk.dim(` (e.g. ${group.hint})`) : ''}`)
+    }
+  }
+
+  lines.push('', fleetVerdict(report, options.strict))
   return lines.join('\n')
 }
 
-function siteTable(sites: SiteReport[]): string {
+/** site · name · result · problems, the name and problems cut to fit `width`. */
+function siteTable(sites: SiteReport[], width: number): string {
+  const idWidth = Math.max(4, ...sites.map((site) => String(site.siteId).length))
+  // Borders and padding take 13 columns for four columns.
+  const rest = Math.max(30, width - 13 - idWidth - 7)
+  const nameWidth = Math.min(28, Math.max(12, Math.floor(rest * 0.4)), Math.max(4, ...sites.map((site) => site.siteName.length)))
+  const problemsWidth = rest - nameWidth
   const table = new Table({
-    head: ['site', 'name', 'integration', 'result', 'pass', 'warn', 'fail', 'skip', 'problems'].map((h) => chalk.bold(h)),
+    head: ['site', 'name', 'result', 'problems'].map((h) => chalk.bold(h)),
     style: {head: [], border: [], 'padding-left': 1, 'padding-right': 1},
-    colAligns: ['right', 'left', 'right', 'left', 'right', 'right', 'right', 'right', 'left'],
+    colAligns: ['right', 'left', 'left', 'left'],
+    colWidths: [idWidth + 2, nameWidth + 2, 9, problemsWidth + 2],
+    wordWrap: false,
   })
   for (const site of sites) {
-    const s = summarize(site.checks)
+    const state = siteState(site)
     const problems = site.checks.filter((c) => c.status === 'fail' || c.status === 'warn').map((c) => `${SYMBOLS[c.status]} ${c.id}`)
-    table.push([
-      String(site.siteId),
-      site.siteName,
-      site.integrationId === null ? '-' : String(site.integrationId),
-      site.ok ? chalk.green('ok') : chalk.red('FAIL'),
-      String(s.pass),
-      String(s.warn),
-      String(s.fail),
-      String(s.skip),
-      problems.join(', ') || '-',
-    ])
+    const result = state === 'failing' ? chalk.red('FAIL') : state === 'warning' ? chalk.yellow('warn') : chalk.green('ok')
+    table.push([String(site.siteId), site.siteName, result, problems.join(', ') || '-'])
   }
 
   return table.toString()
@@ -105,14 +137,20 @@ export function verdict(checks: CheckResult[], ok: boolean, strict: boolean, dur
   return `${chalk.red('✗ FAILED')}: ${reasons.join('; ')} (${counts}).`
 }
 
-function fleetVerdict(report: FleetReport, strict: boolean): string {
+/** A fleet's one-line verdict: the last line of its report, and all that --quiet prints. */
+export function fleetVerdict(report: FleetReport, strict: boolean): string {
   const counts = `${describeSummary(report.summary)} in ${formatSeconds(report.durationMs)}`
   const failedShared = report.checks.filter((c) => c.status === 'fail').map((c) => c.id)
   if (failedShared.length > 0) return `${chalk.red('✗ FAILED')}: ${failedShared.join(', ')} failed, so no site was checked (${counts}).`
   if (report.ok) return `${chalk.green('✓ OK')}: ${report.sites.length === 1 ? 'the site passes' : `all ${report.sites.length} sites pass`} every required check (${counts}).`
   const failing = report.sites.filter((s) => !s.ok).map((s) => s.siteId)
-  const why = failing.length > 0 ? `${failing.length} of ${report.sites.length} sites failed: ${failing.join(', ')}` : 'the shared checks warned'
+  const why = failing.length > 0 ? `${failing.length} of ${report.sites.length} sites failed: ${fewIds(failing)}` : 'the shared checks warned'
   return `${chalk.red('✗ FAILED')}${strict ? ' (--strict)' : ''}: ${why} (${counts}).`
+}
+
+/** `1001, 1002, 1003`, or `1001, 1002, 1003 and 249 more`. */
+function fewIds(ids: number[], shown = 3): string {
+  return ids.length <= shown + 1 ? ids.join(', ') : `${ids.slice(0, shown).join(', ')} and ${ids.length - shown} more`
 }
 
 function describeSummary(s: CheckSummary): string {

@@ -16,12 +16,15 @@ export interface CheckResult {
   durationMs: number
   detail: string
   hint?: string
+  /** structure.fresh: how old the stored structure is, in seconds (for metrics and scripts). */
+  ageSeconds?: number
 }
 
 export interface CheckOutcome {
   status: CheckStatus
   detail: string
   hint?: string
+  ageSeconds?: number
 }
 
 export interface CheckDefinition {
@@ -130,6 +133,7 @@ function result(definition: CheckDefinition, outcome: CheckOutcome, durationMs: 
     durationMs,
     detail: redact(outcome.detail),
     ...(outcome.hint ? {hint: redact(outcome.hint)} : {}),
+    ...(outcome.ageSeconds === undefined ? {} : {ageSeconds: outcome.ageSeconds}),
   }
 }
 

@@ -8,20 +8,20 @@
 import type {Got} from 'got'
 
 import type {Integration, Site} from '../backend/contract.js'
-import {integrationWordPressUrl} from '../backend/contract.js'
 import type {Profile} from '../config/profile-store.js'
-import type {BackendContext} from '../connection/backend-context.js'
-import {notConnectedError} from '../errors.js'
+import type {Deadline} from '../deadline.js'
+import type {WpUser} from '../wordpress/schemas.js'
+
+import {type BackendContext, resolveIntegrationId} from '../connection/backend-context.js'
+import {chooseSiteById, type ChosenSite, findSiteIntegration, isOwnSite, requireWordPressUrl, siteWordPressUrl} from '../connection/site-target.js'
 import {createHttp, type HttpSettings} from '../http/http-client.js'
 import {assertCredentialTransport} from '../http/transport-policy.js'
+import {type GatherFlagValues, type GatherInputContext, resolveSiteGatherInputs} from '../structure/gather-inputs.js'
+import {resolveWordPressTarget} from '../structure/gather-target.js'
 import {applicationPasswordsAvailable, type GatherOptions, type GatherResult, gatherStructure} from '../structure/gather.js'
-import {type GatherFlagValues, type GatherInputContext, resolveGatherInputs} from '../structure/gather-inputs.js'
-import {parseOverrides} from '../structure/selection.js'
 import {type ContentTypesResult, readContentTypes} from '../sync/content-types.js'
 import {WordPressClient} from '../wordpress/client.js'
 import {type Discovery, RestDiscovery} from '../wordpress/discovery.js'
-import type {WpUser} from '../wordpress/schemas.js'
-import {parseSiteUrl} from '../wordpress/site-url.js'
 import {HOME_ACCEPT, WordPressTransport, type WpResponse} from '../wordpress/transport.js'
 
 /** Everything a gather needs except the HTTP client. */
@@ -37,6 +37,10 @@ export interface CheckEnvironment {
   /** The gather flags (WordPress side) and BaseCommand.gatherContext(), read when `config` runs. */
   gather: {flags: GatherFlagValues; context: () => Promise<GatherInputContext>}
   http: HttpSettings
+  /** `--site ID`: check that site of the login, its integration and WordPress URL from the backend. */
+  site?: number
+  /** `--integration ID`: with --site, it wins over the site's own (the profile's does not). */
+  integration?: number
 }
 
 /** A function that runs `work` once and hands every caller the same promise. */
@@ -56,9 +60,15 @@ export class RunSession {
   /** Set once `config` opened the backend. */
   context?: BackendContext
   private wordpressGot?: Got
-  private readonly gatherContext = once(() => this.env.gather.context())
+  private gatherContextPromise?: Promise<GatherInputContext>
 
   constructor(readonly env: CheckEnvironment) {}
+
+  /** BaseCommand.gatherContext(), made once for the whole run. */
+  gatherContext(): Promise<GatherInputContext> {
+    this.gatherContextPromise ??= this.env.gather.context()
+    return this.gatherContextPromise
+  }
 
   async openBackend(): Promise<BackendContext> {
     this.context = await this.env.openBackend()
@@ -72,9 +82,25 @@ export class RunSession {
   }
 
   /** Resolves the single-site WordPress inputs (flag > env > profile); may read stdin, so only once. */
+  /**
+   * The single-site target: with --site, that site's integration and WordPress URL (flags and the
+   * environment still win); otherwise flag > env > profile, and the configured integration's WordPress
+   * URL when none is given (a CI job configured by the environment alone). May read stdin, so only once.
+   */
   async resolveInputs(): Promise<GatherInputs> {
-    this.inputs = await resolveGatherInputs(this.env.gather.flags, await this.gatherContext())
-    return this.inputs
+    const {backend} = this
+    let site: ChosenSite | undefined
+    if (this.env.site !== undefined) {
+      // The site list needs the login that backend.auth would otherwise make.
+      await backend.login?.()
+      const chosen = resolveIntegrationId(this.env.integration, undefined, () => {})
+      site = await chooseSiteById(backend, this.env.site, chosen)
+      backend.integrationId = site.target.integrationId
+    }
+
+    const {inputs} = await resolveWordPressTarget({flags: this.env.gather.flags, context: await this.gatherContext(), site, backend: async () => backend})
+    this.inputs = inputs
+    return inputs
   }
 
   /** One got instance for every WordPress site of the run (shared keep-alive agents). */
@@ -93,27 +119,12 @@ export class RunSession {
    * anonymously, so no secret of one site is ever sent to another.
    */
   async fleetInputs(site: Site, integration: Integration): Promise<GatherInputs> {
-    const url = integrationWordPressUrl(integration)
-    if (!url) {
-      throw notConnectedError(
-        `Integration ${integration.id} has no WordPress URL (external_site_url).`,
-        'Set the site URL of the integration in the IGNY8 app, or reconnect the IGNY8 plugin from that WordPress.',
-        'missing_wp_url',
-      )
-    }
-
-    const {flags} = this.env.gather
+    // The integration's URL, else the site's wp_url or domain (connection/site-target.ts).
+    const url = requireWordPressUrl({integration, wordpressUrl: siteWordPressUrl(integration, site)})
     const context = await this.gatherContext()
     // A site API key that sees one site is that site's key.
-    const own = context.profile?.site?.id === site.id || (this.backend.authMethod === 'api-key' && this.sites.length === 1)
-    if (own) return resolveGatherInputs({...flags, 'wp-url': url}, context)
-    return {
-      siteUrl: parseSiteUrl(url),
-      source: flags.source,
-      allowHttp: flags['allow-http'],
-      concurrency: flags.concurrency,
-      overrides: parseOverrides({enable: flags.enable, disable: flags.disable, fetchLimit: flags['fetch-limit']}),
-    }
+    const own = isOwnSite(site, {profileSiteId: context.profile?.site?.id, authMethod: this.backend.authMethod, visibleSites: this.sites.length})
+    return resolveSiteGatherInputs(this.env.gather.flags, context, {url, own})
   }
 }
 
@@ -135,11 +146,15 @@ export class SiteSession {
     readonly run: RunSession,
     locate: (session: SiteSession) => Promise<Integration>,
     inputs: (session: SiteSession) => Promise<GatherInputs>,
+    /** What this site's WordPress requests go through (a fleet site's carries its deadline). */
+    readonly http: Got = run.http(),
+    /** A fleet site's id (hints name the command for that very site). */
+    readonly siteId?: number,
   ) {
     this.integration = once(() => locate(this))
     this.contentTypes = once(async () => readContentTypes(run.backend.client, (await this.integration()).id))
     this.inputs = once(() => inputs(this))
-    this.transport = once(async () => new WordPressTransport(run.http()))
+    this.transport = once(async () => new WordPressTransport(this.http))
     this.home = once(async () => {
       const [{siteUrl}, transport] = await Promise.all([this.inputs(), this.transport()])
       const started = performance.now()
@@ -154,38 +169,34 @@ export class SiteSession {
       return new WordPressClient(transport, root, inputs.credentials).verifyCredentials(applicationPasswordsAvailable(index))
     })
     this.live = once(async () => {
-      const [inputs, http, transport, discovery] = await Promise.all([this.inputs(), run.http(), this.transport(), this.discovery()])
+      const [inputs, transport, discovery] = await Promise.all([this.inputs(), this.transport(), this.discovery()])
       const user = inputs.credentials ? await this.user() : undefined
-      return gatherStructure({...inputs, http, prepared: {transport, discovery, user}})
+      return gatherStructure({...inputs, http: this.http, prepared: {transport, discovery, user}})
     })
   }
 
-  /** The site of the profile: its integration id comes from the configuration. */
+  /** The site of the profile (or --site): its integration id comes from the configuration. */
   static configured(run: RunSession): SiteSession {
     return new SiteSession(
       run,
       () => run.backend.client.getIntegration(run.backend.integrationId!),
       async () => run.inputs!,
+      run.http(),
+      run.env.site,
     )
   }
 
-  /** A site of the fleet: its WordPress integration is looked up, its WordPress URL comes from it. */
-  static ofFleet(run: RunSession, site: Site): SiteSession {
+  /**
+   * A site of the fleet: its WordPress integration is looked up, its WordPress URL comes from it. Its
+   * WordPress requests end when `deadline` passes (--site-timeout).
+   */
+  static ofFleet(run: RunSession, site: Site, deadline?: Deadline): SiteSession {
     return new SiteSession(
       run,
-      async () => {
-        const [integration] = await run.backend.client.listIntegrations(site.id)
-        if (!integration) {
-          throw notConnectedError(
-            `Site ${site.id} "${site.name}" has no WordPress integration.`,
-            'Connect the IGNY8 WordPress plugin on that site, or add its WordPress integration in the IGNY8 app.',
-            'no_integration',
-          )
-        }
-
-        return integration
-      },
+      async () => findSiteIntegration(run.backend.client, site),
       async (session) => run.fleetInputs(site, await session.integration()),
+      deadline ? createHttp({...run.env.http, deadline}) : run.http(),
+      site.id,
     )
   }
 }

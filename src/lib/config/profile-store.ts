@@ -72,6 +72,7 @@ export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 export class ProfileStore {
   readonly file: string
   private confInstance?: Conf<ConfigFile>
+
   private constructor(
     readonly dir: string,
   ) {

@@ -1,22 +1,32 @@
+import type {Profile, ProfileStore} from '../config/profile-store.js'
+import type {HttpSettings} from '../http/http-client.js'
+
 /**
  * Turns a profile plus the environment into a ready BackendClient: which API URL, which credentials
  * (env IGNY8_API_KEY, env IGNY8_EMAIL + IGNY8_PASSWORD, or the stored ones), where they came from, and
  * how refreshed tokens are written back. Commands call this through BaseCommand.openBackend().
  */
-import {type AuthUpdate, type BackendAuth, BackendClient, jwtExpiry, normalizeApiUrl} from '../backend/client.js'
+import {type AuthUpdate, type BackendAuth, BackendClient, type BackendClientOptions, jwtExpiry, normalizeApiUrl} from '../backend/client.js'
 import {DEFAULT_API_URL} from '../backend/contract.js'
 import {CliError, ExitCode} from '../errors.js'
-import type {Profile, ProfileStore} from '../config/profile-store.js'
-import type {HttpSettings} from '../http/http-client.js'
 import {assertCredentialTransport} from '../http/transport-policy.js'
 import {registerSecret} from '../secrets.js'
+import {reconnectCommand} from './reconnect.js'
 
 export type CredentialSource = 'profile' | 'env'
 export type AuthMethod = 'jwt' | 'api-key'
+/** Where a setting's value came from: a flag, the environment, the profile, or the built-in default. */
+export type ValueSource = 'flag' | 'env' | 'profile' | 'default'
+export interface Sourced<V> {
+  value: V
+  source: ValueSource
+}
 
 export interface BackendContext {
   client: BackendClient
   apiUrl: string
+  /** --api-url > IGNY8_API_URL > the profile's > the default. */
+  apiUrlSource?: ValueSource
   authMethod: AuthMethod
   credentialSource: CredentialSource
   profileName: string
@@ -25,6 +35,8 @@ export interface BackendContext {
   user?: {id?: number; email: string} | null
   /** --integration > IGNY8_INTEGRATION_ID > the profile's. */
   integrationId?: number
+  /** Where `integrationId` came from (`default`: nowhere, there is none). */
+  integrationSource?: ValueSource
   /** With `deferLogin`: the IGNY8_EMAIL/IGNY8_PASSWORD login still to make before any authenticated request. */
   login?: () => Promise<void>
 }
@@ -44,7 +56,7 @@ export interface OpenBackendOptions {
 export async function openBackend(options: OpenBackendOptions): Promise<BackendContext> {
   const {store, profileName, notice} = options
   const profile = store.get(profileName)
-  const apiUrl = resolveApiUrl(options.apiUrlFlag, profile, notice)
+  const {value: apiUrl, source: apiUrlSource} = resolveApiUrlSetting(options.apiUrlFlag, profile, notice)
   const envKey = process.env.IGNY8_API_KEY
   const envEmail = process.env.IGNY8_EMAIL
   const envPassword = process.env.IGNY8_PASSWORD
@@ -85,16 +97,23 @@ export async function openBackend(options: OpenBackendOptions): Promise<BackendC
     apiUrl,
     auth,
     http: options.http,
-    onAuthUpdate:
-      credentialSource === 'profile'
-        ? async (update) => {
-            await store.update(profileName, (current) => (current ? applyAuthUpdate(current, update) : current))
-          }
-        : undefined,
+    ...(credentialSource === 'profile' ? storedCredentialHooks(store, profileName, profile) : {}),
   })
 
-  const integrationId = resolveIntegrationId(options.integrationFlag, profile, notice)
-  const context: BackendContext = {client, apiUrl, authMethod, credentialSource, profileName, profile, user: profile?.user, integrationId}
+  const {value: integrationId, source: integrationSource} = resolveIntegrationSetting(options.integrationFlag, profile, notice)
+  const context: BackendContext = {
+    client,
+    apiUrl,
+    apiUrlSource,
+    authMethod,
+    credentialSource,
+    profileName,
+    profile,
+    // A key has no user, and another login than the profile's is not the profile's user.
+    user: credentialSource === 'profile' ? profile?.user : null,
+    integrationId,
+    integrationSource,
+  }
   if (pendingLogin) {
     const {email, password} = pendingLogin
     const login = async (): Promise<void> => {
@@ -111,8 +130,26 @@ export async function openBackend(options: OpenBackendOptions): Promise<BackendC
   return context
 }
 
+/**
+ * For the profile's own credentials: refreshed tokens (and the accepted key scheme) are saved back, and
+ * credentials that expire or are rejected are renewed by this profile's own `igny8 connect` line.
+ */
+function storedCredentialHooks(store: ProfileStore, profileName: string, profile: Profile | undefined): Pick<BackendClientOptions, 'onAuthUpdate' | 'reconnectCommand'> {
+  return {
+    async onAuthUpdate(update) {
+      await store.update(profileName, (current) => (current ? applyAuthUpdate(current, update) : current))
+    },
+    reconnectCommand: reconnectCommand(profileName, profile),
+  }
+}
+
 export function resolveIntegrationId(flag: number | undefined, profile: Profile | undefined, notice: (message: string) => void): number | undefined {
-  if (flag !== undefined) return flag
+  return resolveIntegrationSetting(flag, profile, notice).value
+}
+
+/** --integration > IGNY8_INTEGRATION_ID > the profile's, and which of them it was. */
+export function resolveIntegrationSetting(flag: number | undefined, profile: Profile | undefined, notice: (message: string) => void): Sourced<number | undefined> {
+  if (flag !== undefined) return {value: flag, source: 'flag'}
   const raw = process.env.IGNY8_INTEGRATION_ID
   if (raw) {
     if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) {
@@ -121,10 +158,10 @@ export function resolveIntegrationId(flag: number | undefined, profile: Profile 
 
     const id = Number(raw)
     if (profile?.integrationId !== undefined && profile.integrationId !== id) notice(`IGNY8_INTEGRATION_ID overrides the integration stored in the profile (${profile.integrationId}).`)
-    return id
+    return {value: id, source: 'env'}
   }
 
-  return profile?.integrationId
+  return profile?.integrationId === undefined ? {value: undefined, source: 'default'} : {value: profile.integrationId, source: 'profile'}
 }
 
 /** The integration to act on, or exit 3 saying how to choose one. */
@@ -133,20 +170,25 @@ export function requireIntegration(context: BackendContext): number {
   throw new CliError('No WordPress integration is chosen.', {
     code: 'no_integration',
     exitCode: ExitCode.notConnected,
-    hint: 'Pass --integration ID, set IGNY8_INTEGRATION_ID, or run `igny8 connect` to store one in the profile.',
+    hint: 'Pass --integration ID or --site ID, set IGNY8_INTEGRATION_ID, or run `igny8 connect` to store one in the profile.',
   })
 }
 
 export function resolveApiUrl(flag: string | undefined, profile: Profile | undefined, notice: (message: string) => void): string {
-  if (flag) return normalizeApiUrl(flag)
+  return resolveApiUrlSetting(flag, profile, notice).value
+}
+
+/** --api-url > IGNY8_API_URL > the profile's > the default, and which of them it was. */
+export function resolveApiUrlSetting(flag: string | undefined, profile: Profile | undefined, notice: (message: string) => void): Sourced<string> {
+  if (flag) return {value: normalizeApiUrl(flag), source: 'flag'}
   const env = process.env.IGNY8_API_URL
   if (env) {
     const url = normalizeApiUrl(env)
     if (profile?.apiUrl && profile.apiUrl !== url) notice(`IGNY8_API_URL overrides the API URL stored in the profile (${profile.apiUrl}).`)
-    return url
+    return {value: url, source: 'env'}
   }
 
-  return normalizeApiUrl(profile?.apiUrl ?? DEFAULT_API_URL)
+  return profile?.apiUrl ? {value: normalizeApiUrl(profile.apiUrl), source: 'profile'} : {value: normalizeApiUrl(DEFAULT_API_URL), source: 'default'}
 }
 
 export function applyAuthUpdate(profile: Profile, update: AuthUpdate): Profile {
@@ -170,6 +212,6 @@ function notConnected(profileName: string, profile: Profile | undefined): CliErr
   return new CliError(message, {
     code: 'not_connected',
     exitCode: ExitCode.notConnected,
-    hint: 'Run `igny8 connect`, or set IGNY8_API_KEY (or IGNY8_EMAIL and IGNY8_PASSWORD).',
+    hint: `Run \`${reconnectCommand(profileName, profile)}\`, or set IGNY8_API_KEY (or IGNY8_EMAIL and IGNY8_PASSWORD).`,
   })
 }

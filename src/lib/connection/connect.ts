@@ -1,3 +1,6 @@
+import type {Profile} from '../config/profile-store.js'
+import type {HttpSettings} from '../http/http-client.js'
+
 /**
  * `igny8 connect`: authenticate (JWT login or site API key), pick the site, find its WordPress
  * integration and work out the WordPress URL. Returns the profile to store and the public result;
@@ -5,9 +8,7 @@
  */
 import {BackendClient, jwtExpiry} from '../backend/client.js'
 import {type Integration, integrationWordPressUrl, type Site} from '../backend/contract.js'
-import type {Profile} from '../config/profile-store.js'
 import {CliError, ExitCode} from '../errors.js'
-import type {HttpSettings} from '../http/http-client.js'
 import {assertCredentialTransport} from '../http/transport-policy.js'
 import {chooseSite, normalizeDomain} from './site-selection.js'
 
@@ -23,9 +24,21 @@ export interface ConnectInput {
   wpAppPassword?: string
   allowHttp: boolean
   previous?: Profile
+  /**
+   * What to take from the profile when nothing else says (see reuseOf): its site when the login sees it,
+   * then that site's integration when it still exists, then the WordPress URL stored with that integration.
+   */
+  reuse?: Reuse
   http: HttpSettings
   ask?: (question: string) => Promise<string>
   progress?: (message: string) => void
+}
+
+/** The stored choices a new login of the same profile keeps (`igny8 connect` again after a session expired). */
+export interface Reuse {
+  siteId?: number
+  integrationId?: number
+  wordpressUrl?: string
 }
 
 export interface ConnectResult {
@@ -59,18 +72,11 @@ export async function connect(profileName: string, input: ConnectInput): Promise
   }
 
   const sites = await client.listSites()
-  const site = await chooseSite({
-    sites,
-    query: input.siteQuery,
-    apiKey: input.credentials.kind === 'api-key' ? input.credentials.key : undefined,
-    ask: input.ask,
-  })
+  const site = await pickSite(sites, input)
   if (input.credentials.kind === 'api-key') progress(`The site API key was accepted (${client.apiKeyScheme ?? 'Bearer'} scheme).`)
+  const {integration, wordpressUrl} = await pickIntegration(client, site, input, {profileName, progress})
 
-  const integration = await findIntegration(client, site, input.integrationId)
-  const wordpressUrl = input.wordpressUrl ?? integrationWordPressUrl(integration) ?? site.wp_url ?? (site.domain ? `https://${normalizeDomain(site.domain)}` : undefined)
-
-  const previous = input.previous
+  const {previous} = input
   const sameWordPress = previous?.wordpressUrl !== undefined && previous.wordpressUrl === wordpressUrl
   const wpUser = input.wpUser ?? (sameWordPress ? previous?.wpUser : undefined)
   const wpAppPassword = input.wpAppPassword ?? (sameWordPress && wpUser === previous?.wpUser ? previous?.secrets?.wpAppPassword : undefined)
@@ -116,7 +122,48 @@ export async function connect(profileName: string, input: ConnectInput): Promise
   }
 }
 
-async function findIntegration(client: BackendClient, site: Site, integrationId: number | undefined): Promise<Integration> {
+/** --site (or IGNY8_SITE) when given; else the profile's site when this login sees it; else chooseSite(). */
+async function pickSite(sites: Site[], input: ConnectInput): Promise<Site> {
+  const {reuse} = input
+  const stored = input.siteQuery === undefined && reuse?.siteId !== undefined ? sites.find((candidate) => candidate.id === reuse.siteId) : undefined
+  return (
+    stored ??
+    chooseSite({
+      sites,
+      query: input.siteQuery,
+      apiKey: input.credentials.kind === 'api-key' ? input.credentials.key : undefined,
+      ask: input.ask,
+    })
+  )
+}
+
+/**
+ * The site's WordPress integration — the one chosen by flag or environment, else the profile's when
+ * the site is the profile's and still has it — and its WordPress URL: --wp-url, else the one stored
+ * with that integration, else what the backend knows.
+ */
+async function pickIntegration(
+  client: BackendClient,
+  site: Site,
+  input: ConnectInput,
+  {profileName, progress}: {profileName: string; progress: (message: string) => void},
+): Promise<{integration: Integration; wordpressUrl: string | undefined}> {
+  const reuse = input.reuse?.siteId === site.id ? input.reuse : undefined
+  const integration = await findIntegration(client, site, input.integrationId, reuse?.integrationId)
+  const known = integrationWordPressUrl(integration) ?? site.wp_url ?? (site.domain ? `https://${normalizeDomain(site.domain)}` : undefined)
+  const stored = reuse?.integrationId === integration.id ? reuse.wordpressUrl : undefined
+  if (reuse && input.siteQuery === undefined) {
+    progress(`Reusing site ${site.id} "${site.name}" and integration ${integration.id}${stored ? ` (WordPress ${stored})` : ''} of profile "${profileName}"; --site, --integration and --wp-url choose others.`)
+  }
+
+  if (input.wordpressUrl === undefined && stored && known && stored !== known) {
+    progress(`IGNY8 says integration ${integration.id} is at ${known}; the profile's ${stored} is kept (pass --wp-url to change it).`)
+  }
+
+  return {integration, wordpressUrl: input.wordpressUrl ?? stored ?? known}
+}
+
+async function findIntegration(client: BackendClient, site: Site, integrationId: number | undefined, preferred?: number): Promise<Integration> {
   if (integrationId !== undefined) {
     const integration = await client.getIntegration(integrationId)
     if (integration.platform.toLowerCase() !== 'wordpress') {
@@ -130,7 +177,7 @@ async function findIntegration(client: BackendClient, site: Site, integrationId:
   }
 
   const integrations = await client.listIntegrations(site.id)
-  const chosen = integrations.find((row) => row.is_active !== false) ?? integrations[0]
+  const chosen = integrations.find((row) => row.id === preferred) ?? integrations.find((row) => row.is_active !== false) ?? integrations[0]
   if (!chosen) {
     throw new CliError(`Site "${site.name}" (id ${site.id}) has no WordPress integration.`, {
       code: 'no_integration',

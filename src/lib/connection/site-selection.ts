@@ -3,6 +3,7 @@
  * site; or a choice on a terminal. Ambiguity is a usage error that lists the choices.
  */
 import type {Site} from '../backend/contract.js'
+
 import {CliError, ExitCode} from '../errors.js'
 
 export function normalizeDomain(value: string): string {
@@ -77,7 +78,7 @@ export async function chooseSite({sites, query, apiKey, ask}: ChooseSiteOptions)
   if (ask) {
     const lines = sites.map((site, index) => `  ${index + 1}) ${describeSite(site)}`).join('\n')
     for (let attempt = 0; attempt < 3; attempt++) {
-      // eslint-disable-next-line no-await-in-loop
+      // eslint-disable-next-line no-await-in-loop -- one question at a time, asked again after a wrong answer
       const answer = (await ask(`Several sites are available:\n${lines}\nWhich one (number, id, domain or name)? `)).trim()
       const index = Number(answer)
       if (/^\d+$/.test(answer) && index >= 1 && index <= sites.length) return sites[index - 1]!

@@ -1,16 +1,19 @@
+import got, {type CancelableRequest, type Got, type HandlerFunction, type RetryObject} from 'got'
 /**
  * One got instance per server, configured once: timeouts, retries with capped back-off that honour
  * `Retry-After` and IGNY8's `X-Throttle-Reset`, keep-alive connection reuse, and a `--debug` trace
- * (method, URL, status, timing; secrets masked).
+ * (method, URL, status, timing, the backend's request id; with IGNY8_DEBUG=body the bodies too; secrets masked).
  */
 import http from 'node:http'
 import https from 'node:https'
-import got, {type CancelableRequest, type Got, type HandlerFunction, type RetryObject} from 'got'
+
+import type {Deadline} from '../deadline.js'
 
 import {redact} from '../secrets.js'
+import {bodyRequestId, traceBody} from './debug-body.js'
 
 export interface HttpSettings {
-  /** Whole-request timeout per attempt. */
+  /** Whole-request timeout per attempt (--timeout, IGNY8_TIMEOUT). */
   timeoutMs: number
   /** Retries after the first attempt, for idempotent requests (and POSTs that opt in). */
   retries: number
@@ -22,12 +25,19 @@ export interface HttpSettings {
   maxResponseBytes?: number
   userAgent: string
   trace?: (line: string) => void
+  /** With `trace`: also each request's and response's body, secrets masked, cut at 4 KiB (IGNY8_DEBUG=body). */
+  traceBodies?: boolean
   /** Extra headers sent with every request. */
   headers?: Record<string, string>
+  /** A fleet's per-site bound: ends every request when it passes, and no retry waits past it. */
+  deadline?: Deadline
 }
 
-export const defaultHttpSettings = (userAgent: string, trace?: (line: string) => void): HttpSettings => ({
-  timeoutMs: numberFromEnv('IGNY8_HTTP_TIMEOUT_MS', 30_000),
+/** The default of --timeout: far below a stalled server's patience, far above a healthy answer. */
+export const DEFAULT_TIMEOUT_MS = 10_000
+
+export const defaultHttpSettings = (userAgent: string, trace?: (line: string) => void, timeoutMs?: number): HttpSettings => ({
+  timeoutMs: timeoutMs ?? numberFromEnv('IGNY8_HTTP_TIMEOUT_MS', DEFAULT_TIMEOUT_MS),
   retries: numberFromEnv('IGNY8_HTTP_RETRIES', 3),
   maxRetryAfterMs: numberFromEnv('IGNY8_MAX_RETRY_AFTER_MS', 60_000),
   backoffLimitMs: numberFromEnv('IGNY8_BACKOFF_LIMIT_MS', 8000),
@@ -61,6 +71,7 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 export class ResponseTooLargeError extends Error {
   readonly code = 'ERR_RESPONSE_TOO_LARGE'
+
   constructor(
     readonly url: string,
     readonly limit: number,
@@ -96,11 +107,12 @@ function responseSizeLimit(limit: number): HandlerFunction {
 export const RETRY_STATUS_CODES = [408, 429, 500, 502, 503, 504, 521, 522, 524]
 
 export function createHttp(settings: HttpSettings): Got {
-  const trace = settings.trace
+  const {trace} = settings
   return got.extend({
     agent: agents(),
     headers: {'user-agent': settings.userAgent, ...settings.headers},
     timeout: {request: settings.timeoutMs},
+    ...(settings.deadline ? {signal: settings.deadline.signal} : {}),
     throwHttpErrors: false,
     handlers: settings.maxResponseBytes ? [responseSizeLimit(settings.maxResponseBytes)] : [],
     followRedirect: true,
@@ -118,7 +130,14 @@ export function createHttp(settings: HttpSettings): Got {
         ? [
             (response) => {
               const ms = Math.round(response.timings.phases.total ?? 0)
-              trace(redact(`${response.request.options.method} ${String(response.url)} → ${response.statusCode} in ${ms} ms${authNote(response.request.options.headers)}`))
+              const {options} = response.request
+              trace(redact(`${options.method} ${String(response.url)} → ${response.statusCode} in ${ms} ms${authNote(options.headers)}${requestIdNote(response)}`))
+              if (settings.traceBodies) {
+                const sent = sentBody(options)
+                if (sent !== undefined) trace(`  request body: ${traceBody(sent)}`)
+                trace(`  response body: ${traceBody(response.body)}`)
+              }
+
               return response
             },
           ]
@@ -127,20 +146,36 @@ export function createHttp(settings: HttpSettings): Got {
         ? [
             (error, retryCount) => {
               const status = error.response ? `HTTP ${error.response.statusCode}` : (error.code ?? error.name)
-              trace(redact(`retry ${retryCount} of ${error.options.method} ${String(error.options.url)} after ${status}`))
+              trace(redact(`retry ${retryCount} of ${error.options.method} ${String(error.options.url)} after ${status}${error.response ? requestIdNote(error.response) : ''}`))
             },
           ]
         : [],
       beforeError: trace
         ? [
             (error) => {
-              trace(redact(`${error.options.method} ${String(error.options.url)} failed: ${error.code ?? error.name}`))
+              trace(redact(`${error.options.method} ${String(error.options.url)} failed: ${error.code ?? error.name}${error.response ? requestIdNote(error.response) : ''}`))
+              const sent = settings.traceBodies ? sentBody(error.options) : undefined
+              if (sent !== undefined) trace(`  request body: ${traceBody(sent)}`)
               return error
             },
           ]
         : [],
     },
   })
+}
+
+/** ` [request id: …]`: the `X-Request-Id` header, else the body's `request_id` (the IGNY8 envelope). */
+function requestIdNote(response: {headers: Record<string, string | string[] | undefined>; body?: unknown}): string {
+  const header = response.headers['x-request-id']
+  const id = (Array.isArray(header) ? header[0] : header) || bodyRequestId(response.body)
+  // eslint-disable-next-line no-control-regex -- a trace line stays one line
+  return id ? ` [request id: ${id.replaceAll(/[\u0000-\u001F\u007F]/g, '').slice(0, 100)}]` : ''
+}
+
+/** What a request sent: its `json` option, or a string or Buffer body. */
+function sentBody(options: {json?: unknown; body?: unknown}): unknown {
+  if (options.json !== undefined) return options.json
+  return typeof options.body === 'string' || Buffer.isBuffer(options.body) ? options.body : undefined
 }
 
 function authNote(headers: Record<string, unknown>): string {
@@ -155,11 +190,17 @@ function authNote(headers: Record<string, unknown>): string {
  * `computedValue`; 0 means "do not retry" and must stay 0. A 429 without Retry-After waits until
  * IGNY8's `X-Throttle-Reset` when that is within the cap.
  */
-export function retryDelay(retry: RetryObject, settings: Pick<HttpSettings, 'maxRetryAfterMs' | 'backoffLimitMs'>): number {
+export function retryDelay(retry: RetryObject, settings: Pick<HttpSettings, 'maxRetryAfterMs' | 'backoffLimitMs' | 'deadline'>): number {
+  const delay = plannedDelay(retry, settings)
+  // A retry that would start after the site's deadline is not made at all.
+  return settings.deadline && delay >= settings.deadline.remainingMs ? 0 : delay
+}
+
+function plannedDelay(retry: RetryObject, settings: Pick<HttpSettings, 'maxRetryAfterMs' | 'backoffLimitMs'>): number {
   const {computedValue, error, retryAfter} = retry
   if (computedValue === 0) return 0
   if (retryAfter) return retryAfter
-  const response = error.response
+  const {response} = error
   if (response?.statusCode === 429) {
     const reset = Number(response.headers['x-throttle-reset'])
     if (Number.isFinite(reset) && reset > 0) {

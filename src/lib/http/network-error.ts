@@ -2,6 +2,8 @@
  * Words for transport failures (DNS, refused, reset, timeout, TLS), shared by the backend and the
  * WordPress clients, which decide the exit code.
  */
+import {isLoopbackHost} from './transport-policy.js'
+
 const TLS_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -29,12 +31,20 @@ export function describeNetworkError(error: unknown, url: string): NetworkProble
     return {kind: 'timeout', message: `${host} did not answer in time (${message ?? 'timeout'})`}
   }
 
+  if (code === 'ERR_ABORTED') {
+    return {kind: 'timeout', message: `gave up on ${host}: the site's time limit (--site-timeout) ran out`, hint: 'Raise --site-timeout if the site is only slow.'}
+  }
+
   if (code === 'ERR_RESPONSE_TOO_LARGE') {
     return {kind: 'too-large', message: `${message ?? 'the answer is too large'}; it was not read to the end`}
   }
 
   if (name === 'MaxRedirectsError' || code === 'ERR_TOO_MANY_REDIRECTS') {
     return {kind: 'redirects', message: `${url} redirects in a loop (too many redirects)`}
+  }
+
+  if (speaksPlainHttp(code, message)) {
+    return {kind: 'tls', message: `https://${host} cannot work: this port speaks plain HTTP, not TLS`, hint: plainHttpHint(url, host)}
   }
 
   if (code && TLS_CODES.has(code)) {
@@ -74,6 +84,29 @@ export function describeNetworkError(error: unknown, url: string): NetworkProble
       return undefined
     }
   }
+}
+
+/**
+ * An https:// request to a port that answers plain HTTP: OpenSSL reads the server's "HTTP/1.1 400" as a
+ * TLS record and reports "wrong version number" (or "packet length too long"; "http request" from the
+ * other side of the mistake), all as EPROTO.
+ */
+function speaksPlainHttp(code: string | undefined, message: string | undefined): boolean {
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' || code === 'ERR_SSL_HTTP_REQUEST') return true
+  return code === 'EPROTO' && /wrong version number|packet length too long|http request/i.test(message ?? '')
+}
+
+function plainHttpHint(url: string, host: string): string {
+  let loopback = false
+  try {
+    loopback = isLoopbackHost(new URL(url).hostname)
+  } catch {
+    // Not a URL: no advice about another machine.
+  }
+
+  return loopback
+    ? `Use http://${host} instead of https://${host} (or the port where the server speaks TLS).`
+    : `Use http://${host} with --allow-http (credentials go to another machine over plain http only with it), or the port where the server speaks TLS.`
 }
 
 function hostOf(url: string): string {

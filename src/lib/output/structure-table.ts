@@ -5,6 +5,8 @@
 import chalk from 'chalk'
 import Table from 'cli-table3'
 
+import type {Row} from './format.js'
+
 export interface StructureRow {
   label?: string
   count?: number
@@ -41,4 +43,20 @@ export function renderStructureTable(items: Record<string, StructureRow>, option
 /** Both tables of a structure, headed "Post types" and "Taxonomies". */
 export function renderStructureTables(structure: {post_types: Record<string, StructureRow>; taxonomies: Record<string, StructureRow>}, options: {synced?: boolean} = {}): string {
   return `Post types\n${renderStructureTable(structure.post_types, options)}\n\nTaxonomies\n${renderStructureTable(structure.taxonomies, options)}`
+}
+
+/** The rows of `content-types show` (with synced counts) and `structure gather` for --format and pipes. */
+export const CONTENT_TYPE_FIELDS = ['kind', 'slug', 'label', 'count', 'synced_count', 'enabled', 'fetch_limit'] as const
+export const STRUCTURE_FIELDS = ['kind', 'slug', 'label', 'count', 'enabled', 'fetch_limit'] as const
+
+/** One row per post type, then per taxonomy, each sorted by slug: kind (post_type, taxonomy), slug and the item's fields. */
+export function structureRows(structure: {post_types: Record<string, StructureRow>; taxonomies: Record<string, StructureRow>}): Row[] {
+  const rows = (kind: string, items: Record<string, StructureRow>): Row[] =>
+    Object.keys(items)
+      .sort()
+      .map((slug) => {
+        const item = items[slug]!
+        return {kind, slug, label: item.label, count: item.count, synced_count: item.synced_count, enabled: item.enabled, fetch_limit: item.fetch_limit}
+      })
+  return [...rows('post_type', structure.post_types), ...rows('taxonomy', structure.taxonomies)]
 }

@@ -6,7 +6,14 @@
  */
 import {z} from 'zod'
 
+import type {Authenticator} from './auth.js'
+import type {ResolvedOptions} from './options.js'
+import type {IntegrationRecord, SiteRecord} from './state.js'
+import type {SandboxStore} from './store.js'
+import type {TokenService} from './tokens.js'
+
 import {
+  type ContentTypesData,
   contentTypesDataSchema,
   integrationSchema,
   loginDataSchema,
@@ -20,15 +27,9 @@ import {
   successEnvelope,
   syncStatusSchema,
   updateStructureDataSchema,
-  type ContentTypesData,
 } from '../backend/contract.js'
-import type {Authenticator} from './auth.js'
-import {ApiError, conform, jsonBody, notFound, ok, validated, type Principal, type Reply, type RequestContext} from './http.js'
-import type {ResolvedOptions} from './options.js'
+import {ApiError, conform, jsonBody, notFound, ok, type Principal, type Reply, type RequestContext, validated} from './http.js'
 import {apiPath, type Route} from './router.js'
-import type {IntegrationRecord, SiteRecord} from './state.js'
-import type {SandboxStore} from './store.js'
-import type {TokenService} from './tokens.js'
 
 export interface ApiDeps {
   store: SandboxStore
@@ -79,21 +80,6 @@ export function apiRoutes(deps: ApiDeps): Route[] {
       .sites.filter((site) => site.accountId === principal.account.id && (!principal.site || site.id === principal.site.id))
       .sort((a, b) => a.id - b.id)
 
-  const serializeSite = (site: SiteRecord, principal: Principal) => ({
-    id: site.id,
-    account: site.accountId,
-    name: site.name,
-    slug: site.slug,
-    domain: site.domain,
-    is_active: site.is_active,
-    industry: null,
-    site_type: 'blog',
-    hosting_type: site.hosting_type,
-    wp_url: site.wp_url,
-    // What the owner sees in the app's site settings; other roles do not get the key.
-    ...(principal.user.role === 'owner' ? {wp_api_key: site.wp_api_key} : {}),
-    created_at: site.created_at,
-  })
 
   const listSites = (ctx: RequestContext): Reply => {
     const principal = auth.authenticate(ctx)
@@ -119,8 +105,8 @@ export function apiRoutes(deps: ApiDeps): Route[] {
     for (const name of ['site', 'site_id']) {
       const raw = ctx.query.get(name)
       if (raw === null || raw === '') continue
-      if (!/^\d+$/.test(raw)) errors[name] = ['Enter a number.']
-      else siteFilters.push(Number(raw))
+      if (/^\d+$/.test(raw)) {siteFilters.push(Number(raw))}
+      else {errors[name] = ['Enter a number.']}
     }
 
     if (Object.keys(errors).length > 0) throw new ApiError(400, 'Validation failed', {errors})
@@ -134,7 +120,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
           (!platform || row.platform === platform),
       )
       .sort((a, b) => a.id - b.id)
-    return listReply(ctx, options, integrationSchema, rows.map(serializeIntegration))
+    return listReply(ctx, options, integrationSchema, rows.map((row) => serializeIntegration(row)))
   }
 
   const getIntegration = (ctx: RequestContext): Reply => {
@@ -201,6 +187,24 @@ export function apiRoutes(deps: ApiDeps): Route[] {
 }
 
 const idParam = (ctx: RequestContext): number => Number(ctx.params[0])
+
+function serializeSite(site: SiteRecord, principal: Principal) {
+  return {
+    id: site.id,
+    account: site.accountId,
+    name: site.name,
+    slug: site.slug,
+    domain: site.domain,
+    is_active: site.is_active,
+    industry: null,
+    site_type: 'blog',
+    hosting_type: site.hosting_type,
+    wp_url: site.wp_url,
+    // What the owner sees in the app's site settings; other roles do not get the key.
+    ...(principal.user.role === 'owner' ? {wp_api_key: site.wp_api_key} : {}),
+    created_at: site.created_at,
+  }
+}
 
 export function serializeIntegration(row: IntegrationRecord) {
   return {

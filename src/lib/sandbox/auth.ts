@@ -1,3 +1,5 @@
+import type {SandboxStore} from './store.js'
+
 /**
  * Who is calling (docs/backend-contract.md, Authentication): a site API key (`Bearer <key>` and/or
  * `ApiKey <key>`, per the configured schemes) authenticates as the account owner scoped to that key's
@@ -6,7 +8,6 @@
  */
 import {API_KEY_SCHEMES, type ApiKeyScheme} from '../backend/contract.js'
 import {ApiError, type Principal, type RequestContext} from './http.js'
-import type {SandboxStore} from './store.js'
 import {looksLikeJwt, type TokenService} from './tokens.js'
 
 const EDITOR_OR_ABOVE = new Set(['developer', 'owner', 'admin', 'editor', 'system_bot'])

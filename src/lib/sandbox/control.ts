@@ -5,14 +5,15 @@
  */
 import {z} from 'zod'
 
-import {contentTypesDataSchema} from '../backend/contract.js'
-import {faultRequestSchema, type FaultQueue} from './faults.js'
-import {jsonBody, notFound, validated, type Reply, type RequestContext} from './http.js'
 import type {RequestLog} from './request-log.js'
-import {controlPath, type Route} from './router.js'
-import {newApiKey} from './state.js'
 import type {SandboxStore} from './store.js'
 import type {TokenService} from './tokens.js'
+
+import {contentTypesDataSchema} from '../backend/contract.js'
+import {type FaultQueue, faultRequestSchema} from './faults.js'
+import {jsonBody, notFound, type Reply, type RequestContext, validated} from './http.js'
+import {controlPath, type Route} from './router.js'
+import {newApiKey} from './state.js'
 
 export interface ControlDeps {
   store: SandboxStore
@@ -140,7 +141,8 @@ export function controlRoutes(deps: ControlDeps): Route[] {
           const integration = integrationById(ctx)
           const input = validated(countsSchema, jsonBody(ctx))
           const key = String(integration.id)
-          const counts = (store.state.syncedCounts[key] ??= {post_types: {}, taxonomies: {}})
+          store.state.syncedCounts[key] ??= {post_types: {}, taxonomies: {}}
+          const counts = store.state.syncedCounts[key]
           Object.assign(counts.post_types, input.post_types)
           Object.assign(counts.taxonomies, input.taxonomies)
           store.commit()

@@ -6,12 +6,14 @@
  * the reason), never a silent drift.
  */
 import type {IncomingMessage} from 'node:http'
-import {STATUS_CODES} from 'node:http'
 import type {z} from 'zod'
 
-import {errorEnvelopeSchema, successEnvelope} from '../backend/contract.js'
+import {STATUS_CODES} from 'node:http'
+
 import type {RequestLogEntry} from './options.js'
 import type {AccountRecord, SiteRecord, UserRecord} from './state.js'
+
+import {errorEnvelopeSchema, successEnvelope} from '../backend/contract.js'
 
 export interface Principal {
   user: UserRecord
@@ -112,7 +114,7 @@ export function fieldErrors(error: z.ZodError, input: unknown): FieldErrors {
   const errors: FieldErrors = {}
   for (const issue of error.issues) {
     const key = issue.path.map(String).join('.') || 'non_field_errors'
-    let message = issue.message
+    let {message} = issue
     if (issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(input, issue.path) === undefined) message = 'This field is required.'
     if (issue.code === 'invalid_key' && 'issues' in issue && Array.isArray(issue.issues) && issue.issues[0]) message = (issue.issues[0] as {message: string}).message
     ;(errors[key] ??= []).push(message)

@@ -4,6 +4,7 @@
  * against all of them.
  */
 import type {ApiKeyScheme} from '../backend/contract.js'
+
 import {API_KEY_SCHEMES, paths} from '../backend/contract.js'
 import {parseHttpUrl} from '../url.js'
 

@@ -11,7 +11,7 @@ export class RequestLog {
   private seq = 0
 
   open(entry: Omit<RequestLogEntry, 'seq'>): RequestLogEntry {
-    const full = {seq: ++this.seq, ...entry}
+    const full = {...entry, seq: ++this.seq}
     this.entries.push(full)
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES)
     return full

@@ -17,17 +17,17 @@ export interface Route {
 export const API_PREFIX = new URL(DEFAULT_API_URL).pathname.replace(/\/$/, '')
 
 const SENTINEL = 987_654_321
-const escape = (text: string): string => text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const escape = (text: string): string => text.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)
 
 /** A pattern for a contract path under the API root; builders of `(id) => path` capture the id. */
 export function apiPath(relative: string | ((id: number) => string)): RegExp {
   const text = typeof relative === 'string' ? relative : relative(SENTINEL)
-  const source = escape(`${API_PREFIX}/${text}`).replace(String(SENTINEL), '(\\d+)')
+  const source = escape(`${API_PREFIX}/${text}`).replace(String(SENTINEL), String.raw`(\d+)`)
   return new RegExp(`^${source}$`)
 }
 
 export function controlPath(relative: string): RegExp {
-  return new RegExp(`^${escape(`/__sandbox/${relative}`).replace('\\{id\\}', '(\\d+)')}$`)
+  return new RegExp(`^${escape(`/__sandbox/${relative}`).replace(String.raw`\{id\}`, String.raw`(\d+)`)}$`)
 }
 
 export interface Match {

@@ -1,3 +1,5 @@
+import type {Socket} from 'node:net'
+
 /**
  * The sandbox server: node:http, one pipeline per request —
  * read body → (control hooks) → log → throttle → scripted fault → route → reply with the envelope,
@@ -5,20 +7,19 @@
  */
 import {randomUUID} from 'node:crypto'
 import http from 'node:http'
-import type {Socket} from 'node:net'
 
 import {CliError, ExitCode} from '../errors.js'
 import {apiRoutes} from './api-routes.js'
 import {Authenticator} from './auth.js'
 import {controlRoutes} from './control.js'
-import {FaultQueue, replacesAnswer, type Fault} from './faults.js'
-import {ApiError, ContractDriftError, errorReply, fromApiError, statusText, type Reply, type RequestContext} from './http.js'
-import {resolveOptions, type RequestLogEntry, type SandboxOptions} from './options.js'
+import {type Fault, FaultQueue, replacesAnswer} from './faults.js'
+import {ApiError, ContractDriftError, errorReply, fromApiError, type Reply, type RequestContext, statusText} from './http.js'
+import { resolveOptions, type SandboxOptions} from './options.js'
 import {RequestLog} from './request-log.js'
 import {API_PREFIX, resolveRoute, type Route} from './router.js'
 import {DEMO_ACCOUNT_ID, OWNER_EMAIL, VIEWER_EMAIL} from './state.js'
 import {SandboxStore} from './store.js'
-import {ThrottleWindow, throttleHeaderValues, type ThrottleState} from './throttle.js'
+import {throttleHeaderValues, type ThrottleState, ThrottleWindow} from './throttle.js'
 import {TokenService} from './tokens.js'
 
 export interface SandboxSiteCredentials {
@@ -87,7 +88,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     })
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const rawBody = await readBody(req).catch(() => undefined)
+    const rawBody = await readBody(req).catch(() => {})
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid')
     const method = (req.method ?? 'GET').toUpperCase()
     const requestId = randomUUID()
@@ -156,7 +157,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const deliverFault = (res: http.ServerResponse, ctx: RequestContext, fault: Fault, window: ThrottleState, real?: Reply): number | null => {
     if (fault.hang) {
       ctx.log.fault = 'hang'
-      const socket = res.socket
+      const {socket} = res
       if (socket) {
         hanging.add(socket)
         socket.once('close', () => hanging.delete(socket))
@@ -207,11 +208,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) {
+      if (res.headersSent) {
+        res.destroy()
+      } else {
         res.writeHead(500, {'content-type': 'application/json'})
         res.end(JSON.stringify({success: false, error: `Internal server error: ${(error as Error).message}`, request_id: randomUUID()}))
-      } else {
-        res.destroy()
       }
     })
   })
@@ -220,7 +221,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     store.commit()
   } catch (error) {
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve())
+    })
     throw error
   }
 
@@ -338,4 +341,6 @@ function send(res: http.ServerResponse, reply: Reply, window: ThrottleState): vo
   res.end(body)
 }
 
-export type {RequestLogEntry}
+
+
+export {type RequestLogEntry} from './options.js'

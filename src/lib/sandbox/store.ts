@@ -7,11 +7,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
+import type {ResolvedOptions} from './options.js'
+
 import {describeIssues} from '../backend/contract.js'
 import {CliError, ExitCode} from '../errors.js'
 import {jsonText, writeFileAtomic} from '../files.js'
-import type {ResolvedOptions} from './options.js'
-import {DEMO_ACCOUNT_ID, sandboxStateSchema, seedState, wpUrlFor, type SandboxState} from './state.js'
+import {DEMO_ACCOUNT_ID, type SandboxState, sandboxStateSchema, seedState, wpUrlFor} from './state.js'
 
 export class SandboxStateError extends CliError {
   constructor(message: string, cause?: unknown) {
@@ -54,13 +55,13 @@ export class SandboxStore {
   /** Points each demo site's WordPress integration at the configured URLs, by site order. */
   private applyWpUrls(options: ResolvedOptions): void {
     const demoSites = this.state.sites.filter((site) => site.accountId === DEMO_ACCOUNT_ID)
-    demoSites.forEach((site, index) => {
+    for (const [index, site] of demoSites.entries()) {
       const url = wpUrlFor(options, index)
       site.wp_url = url
       for (const integration of this.state.integrations) {
         if (integration.siteId === site.id && integration.platform === 'wordpress') integration.external_site_url = url
       }
-    })
+    }
   }
 }
 

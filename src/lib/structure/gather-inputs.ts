@@ -4,12 +4,13 @@
  * any request is made.
  */
 import type {Profile} from '../config/profile-store.js'
+import type {WpCredentials} from '../wordpress/client.js'
+import type {GatherOptions, StructureSource} from './gather.js'
+
 import {notConnectedError, usageError} from '../errors.js'
 import {readSecret} from '../input/secret.js'
 import {registerSecret} from '../secrets.js'
-import type {WpCredentials} from '../wordpress/client.js'
 import {parseSiteUrl} from '../wordpress/site-url.js'
-import type {GatherOptions, StructureSource} from './gather.js'
 import {parseOverrides} from './selection.js'
 
 export interface GatherFlagValues {
@@ -34,12 +35,15 @@ export interface GatherInputContext {
   profile?: Profile
 }
 
-export async function resolveGatherInputs(flags: GatherFlagValues, context: GatherInputContext): Promise<Omit<GatherOptions, 'http'>> {
+/** Everything a gather needs except the HTTP client. */
+export type GatherInputs = Omit<GatherOptions, 'http'>
+
+export async function resolveGatherInputs(flags: GatherFlagValues, context: GatherInputContext): Promise<GatherInputs> {
   const {profile} = context
   const overrides = parseOverrides({enable: flags.enable, disable: flags.disable, fetchLimit: flags['fetch-limit']})
   const wpUrl = context.setting('WordPress URL', {flag: flags['wp-url'], env: 'IGNY8_WP_URL', stored: profile?.wordpressUrl}).value
   if (!wpUrl) {
-    throw notConnectedError('No WordPress URL.', 'Pass --wp-url URL, set IGNY8_WP_URL, or store it with `igny8 connect --wp-url URL`.', 'missing_wp_url')
+    throw notConnectedError('No WordPress URL.', 'Pass --wp-url URL or --site ID, set IGNY8_WP_URL, or store it with `igny8 connect --wp-url URL`.', 'missing_wp_url')
   }
 
   return {
@@ -81,4 +85,33 @@ function siteApiKey(context: GatherInputContext): string | undefined {
   const key = context.setting('site API key', {env: 'IGNY8_API_KEY', stored: context.profile?.secrets?.apiKey}).value
   registerSecret(key)
   return key
+}
+
+/** A site chosen by id: where its WordPress is, and whether the configured credentials are its own. */
+export interface SiteWordPress {
+  url: string
+  /** The profile's own site, or the one site a site API key sees (connection/site-target.ts isOwnSite). */
+  own: boolean
+}
+
+/**
+ * The WordPress side of a site chosen by id (`--site`, or each site of `--all-sites`), at `site.url`.
+ * The profile's WordPress credentials and site API key (and the environment's) belong to the profile's
+ * own site: any other site is read anonymously, so no secret of one site is ever sent to another — unless
+ * `credentialFlags` (one site named on the command line) and --wp-user is given for it explicitly.
+ */
+export async function resolveSiteGatherInputs(flags: GatherFlagValues, context: GatherInputContext, site: SiteWordPress, credentialFlags = false): Promise<GatherInputs> {
+  if (site.own) return resolveGatherInputs({...flags, 'wp-url': site.url}, context)
+  if (credentialFlags && flags['wp-user']) {
+    const inputs = await resolveGatherInputs({...flags, 'wp-url': site.url}, {...context, profile: undefined})
+    return {...inputs, apiKey: undefined}
+  }
+
+  return {
+    siteUrl: parseSiteUrl(site.url),
+    source: flags.source,
+    allowHttp: flags['allow-http'],
+    concurrency: flags.concurrency,
+    overrides: parseOverrides({enable: flags.enable, disable: flags.disable, fetchLimit: flags['fetch-limit']}),
+  }
 }

@@ -7,18 +7,19 @@
  */
 import type {Got} from 'got'
 
-import {type StructurePayload, describeIssues, structurePayloadSchema} from '../backend/contract.js'
-import {CliError, ExitCode, notConnectedError} from '../errors.js'
-import {assertCredentialTransport} from '../http/transport-policy.js'
-import {type WpCredentials, WordPressClient} from '../wordpress/client.js'
-import {type Discovery, type DiscoveryVia, INDEX_FIELDS, RestDiscovery} from '../wordpress/discovery.js'
-import {PLUGIN_NAMESPACE, type SiteMetadata, readSiteMetadata} from '../wordpress/igny8-plugin.js'
 import type {RestIndex, WpUser} from '../wordpress/schemas.js'
+
+import {describeIssues, type StructurePayload, structurePayloadSchema} from '../backend/contract.js'
+import {CliError, ExitCode, isCliError, notConnectedError} from '../errors.js'
+import {assertCredentialTransport} from '../http/transport-policy.js'
+import {WordPressAnswerError, WordPressClient, type WpCredentials} from '../wordpress/client.js'
+import {type Discovery, type DiscoveryVia, INDEX_FIELDS, RestDiscovery} from '../wordpress/discovery.js'
+import {PLUGIN_NAMESPACE, readSiteMetadata, type SiteMetadata} from '../wordpress/igny8-plugin.js'
 import {isCleartext} from '../wordpress/site-url.js'
-import {WordPressTransport, type WpResponse, isHtml} from '../wordpress/transport.js'
+import {isHtml, WordPressTransport, type WpResponse} from '../wordpress/transport.js'
 import {feedUrl, versionFromFeed, versionFromHtml} from '../wordpress/version.js'
 import {mapWithConcurrency} from './pool.js'
-import {type FoundItem, type Kind, KIND_NAMES, type Overrides, type Structure, applyOverrides, isCoreInternal, withDefaults} from './selection.js'
+import {applyOverrides, type FoundItem, isCoreInternal, type Kind, KIND_NAMES, type Overrides, type Structure, withDefaults} from './selection.js'
 
 export type StructureSource = 'auto' | 'rest' | 'plugin'
 
@@ -36,6 +37,13 @@ export interface GatherOptions {
   now?: () => Date
   /** What the caller already did or started for this site, so that nothing is requested twice. */
   prepared?: PreparedGather
+  /**
+   * Read what can be read when a collection fails for now (a network error, a 5xx or a 429 after the
+   * retries, or a type or taxonomy list that did not answer), and name what is missing in
+   * `report.incomplete`, instead of failing on the first such error. For callers that refuse an
+   * incomplete structure with their own words (`structure push`); default false.
+   */
+  partial?: boolean
 }
 
 /**
@@ -61,6 +69,13 @@ export interface GatherReport {
   user?: WpUser
   /** Types and taxonomies left out, with the reason (core internals are not listed). */
   excluded: Array<{kind: Kind; slug: string; reason: string}>
+  /**
+   * With `partial`: what could not be read just now, each named with its reason (`post type "post":
+   * /wp/v2/posts failed: 500 …`). Not empty = the structure lacks those, so it must not replace a stored
+   * one. A collection that refuses anonymous reading (401/403) is `excluded`, not incomplete: the
+   * plugin leaves it out too.
+   */
+  incomplete: string[]
   warnings: string[]
   /** HTTP exchanges with the site, redirects and retries included (with a prepared transport, the caller's for this site too: the same set a gather makes on its own). */
   requests: number
@@ -80,7 +95,7 @@ export async function gatherStructure(options: GatherOptions): Promise<GatherRes
   const {prepared} = options
   const transport = prepared?.transport ?? new WordPressTransport(options.http)
   const discovery = prepared?.discovery ?? (await new RestDiscovery(transport).discover(options.siteUrl, await prepared?.home))
-  let index = discovery.index
+  let {index} = discovery
   if (options.credentials) assertCredentialTransport(discovery.root.url, 'the WordPress application password', options.allowHttp)
   const client = new WordPressClient(transport, discovery.root, options.credentials)
   let user: WpUser | undefined
@@ -91,10 +106,13 @@ export async function gatherStructure(options: GatherOptions): Promise<GatherRes
   }
 
   const plugin = await pluginMetadata(options, transport, discovery, index)
-  const {structure, excluded} = plugin.metadata ? {structure: fromPlugin(plugin.metadata), excluded: []} : await fromRest(client, options.concurrency)
+  const {structure, excluded, incomplete} = plugin.metadata
+    ? {structure: fromPlugin(plugin.metadata), excluded: [], incomplete: []}
+    : await fromRest(client, options.concurrency, options.partial ?? false)
   const warnings = [
     ...(plugin.metadata ? [] : [REST_BLIND_SPOT]),
     ...excluded.map(({kind, slug, reason}) => `The ${KIND_NAMES[kind].one} "${slug}" was left out: ${reason}.`),
+    ...incomplete.map((what) => `Not read, so the structure is incomplete: ${what}.`),
   ]
   const wordpressVersion = plugin.metadata?.wordpress_version ?? (await wordPressVersion(transport, discovery, index))
   const candidate: StructurePayload = {
@@ -122,6 +140,7 @@ export async function gatherStructure(options: GatherOptions): Promise<GatherRes
       pluginSkipped: plugin.skipped,
       user,
       excluded,
+      incomplete,
       warnings,
       requests: transport.requests,
       durationMs: Math.round(performance.now() - started),
@@ -129,24 +148,48 @@ export async function gatherStructure(options: GatherOptions): Promise<GatherRes
   }
 }
 
-/** One `per_page=1` request per collection, at most `concurrency` at a time. */
-async function fromRest(client: WordPressClient, concurrency: number): Promise<{structure: Structure; excluded: GatherReport['excluded']}> {
-  const [types, taxonomies] =
-    concurrency > 1 ? await Promise.all([client.postTypes(), client.taxonomies()]) : [await client.postTypes(), await client.taxonomies()]
+interface RestStructure {
+  structure: Structure
+  excluded: GatherReport['excluded']
+  incomplete: string[]
+}
+
+/**
+ * One `per_page=1` request per collection, at most `concurrency` at a time. With `partial`, a collection
+ * (or a whole list) that fails for now is named in `incomplete` and the rest is still read.
+ */
+async function fromRest(client: WordPressClient, concurrency: number, partial: boolean): Promise<RestStructure> {
+  const incomplete: string[] = []
+  /** Runs `read`; with `partial`, a passing failure is noted under `what` and yields undefined. */
+  const attempt = async <R>(what: string, read: () => Promise<R>): Promise<R | undefined> => {
+    try {
+      return await read()
+    } catch (error) {
+      if (!partial || !isPassingFailure(error)) throw error
+      incomplete.push(`${what}: ${(error as Error).message.replace(/\.$/, '')}`)
+      return undefined
+    }
+  }
+
+  const lists = [() => attempt('the post types (/wp/v2/types)', () => client.postTypes()), () => attempt('the taxonomies (/wp/v2/taxonomies)', () => client.taxonomies())] as const
+  const [types, taxonomies] = concurrency > 1 ? await Promise.all([lists[0](), lists[1]()]) : [await lists[0](), await lists[1]()]
   const collections = [
-    ...Object.entries(types).map(([slug, entry]) => ({kind: 'post_types' as const, slug, entry})),
-    ...Object.entries(taxonomies).map(([slug, entry]) => ({kind: 'taxonomies' as const, slug, entry})),
+    ...Object.entries(types ?? {}).map(([slug, entry]) => ({kind: 'post_types' as const, slug, entry})),
+    ...Object.entries(taxonomies ?? {}).map(([slug, entry]) => ({kind: 'taxonomies' as const, slug, entry})),
   ].filter(({kind, slug}) => !isCoreInternal(kind, slug))
 
   // status=publish: an authenticated client would also count drafts and private items.
-  const counts = await mapWithConcurrency(collections, concurrency, async ({kind, entry}) =>
-    client.countCollection(`${entry.rest_namespace ?? 'wp/v2'}/${entry.rest_base}`, kind === 'post_types' ? {status: 'publish'} : {}),
+  const counts = await mapWithConcurrency(collections, concurrency, async ({kind, slug, entry}) =>
+    attempt(`${KIND_NAMES[kind].one} "${slug}"`, () =>
+      client.countCollection(`${entry.rest_namespace ?? 'wp/v2'}/${entry.rest_base}`, kind === 'post_types' ? {status: 'publish'} : {}),
+    ),
   )
 
   const found: Record<Kind, FoundItem[]> = {post_types: [], taxonomies: []}
   const excluded: GatherReport['excluded'] = []
   for (const [i, {kind, slug, entry}] of collections.entries()) {
-    const outcome = counts[i]!
+    const outcome = counts[i]
+    if (!outcome) continue
     if (outcome.ok) {
       found[kind].push({slug, label: entry.name, count: outcome.count})
     } else {
@@ -155,7 +198,19 @@ async function fromRest(client: WordPressClient, concurrency: number): Promise<{
     }
   }
 
-  return {structure: {post_types: withDefaults('post_types', found.post_types), taxonomies: withDefaults('taxonomies', found.taxonomies)}, excluded}
+  return {structure: {post_types: withDefaults('post_types', found.post_types), taxonomies: withDefaults('taxonomies', found.taxonomies)}, excluded, incomplete}
+}
+
+/**
+ * A failure that says nothing lasting about the collection: the network (a refused, dropped or timed-out
+ * request), a 5xx or a 429 still there after the retries. Not a 401/403 (not public: excluded), not a
+ * 404 or an answer of the wrong shape (the site is broken: the gather fails), and not the end of a fleet
+ * site's time limit (the site failed as a whole).
+ */
+function isPassingFailure(error: unknown): boolean {
+  if (error instanceof WordPressAnswerError) return error.status >= 500 || error.status === 429
+  if (!isCliError(error) || error.code !== 'wordpress_unreachable') return false
+  return (error.cause as {code?: string} | undefined)?.code !== 'ERR_ABORTED'
 }
 
 function fromPlugin(metadata: SiteMetadata): Structure {

@@ -1,8 +1,9 @@
+import type {GatherReport} from './gather.js'
+
 /** Human words for where a gathered structure came from, and what it cost. */
 import {formatSeconds} from '../duration.js'
 import {plural} from '../output/words.js'
 import {DISCOVERY_LABELS} from '../wordpress/discovery.js'
-import type {GatherReport} from './gather.js'
 
 export function describeOrigin(report: GatherReport): string {
   const who = report.user ? `as WordPress user "${report.user.slug ?? report.user.name ?? report.user.id}"` : 'anonymously'

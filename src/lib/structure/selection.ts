@@ -5,6 +5,7 @@
  * enabled/fetch_limit defaults and the user's --enable/--disable/--fetch-limit overrides.
  */
 import type {StructureItem} from '../backend/contract.js'
+
 import {CliError, ExitCode, usageError} from '../errors.js'
 
 export type Kind = 'post_types' | 'taxonomies'

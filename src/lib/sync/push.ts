@@ -1,14 +1,17 @@
+import type {z} from 'zod'
+
 /**
  * `structure push`: a payload from a file (validated before anything is sent) or from a gather, sent to
  * update-structure — or, with --dry-run, compared with what the backend holds and not sent.
  */
 import fs from 'node:fs/promises'
-import type {z} from 'zod'
 
 import type {BackendClient} from '../backend/client.js'
+
 import {type StructurePayload, structurePayloadSchema, type UpdateStructureData} from '../backend/contract.js'
 import {CliError, ExitCode, isCliError} from '../errors.js'
 import {describeNetworkError} from '../http/network-error.js'
+import {jsonSyntaxProblem} from '../input/json-error.js'
 import {readStdin} from '../input/secret.js'
 import {type DiffEntry, diffStructure, STRUCTURE_KINDS} from './diff.js'
 
@@ -35,7 +38,7 @@ export async function loadPayloadFile(file: string): Promise<StructurePayload> {
     try {
       text = await fs.readFile(file, 'utf8')
     } catch (error) {
-      throw new CliError(`Cannot read the structure file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
+      throw new CliError(`Cannot read the structure file ${file}: ${readProblem(error)}.`, {
         code: 'structure_file_unreadable',
         exitCode: ExitCode.usage,
         hint: 'Write one with `igny8 structure gather --output FILE`.',
@@ -44,11 +47,17 @@ export async function loadPayloadFile(file: string): Promise<StructurePayload> {
   }
 
   let json: unknown
+  // Editors on Windows save UTF-8 with a byte-order mark, which JSON.parse refuses.
+  const source = text.replace(/^\uFEFF/, '')
   try {
-    // Editors on Windows save UTF-8 with a byte-order mark, which JSON.parse refuses.
-    json = JSON.parse(text.replace(/^\uFEFF/, ''))
+    json = JSON.parse(source)
   } catch (error) {
-    throw new CliError(`The structure in ${name} is not valid JSON: ${(error as Error).message}.`, {code: 'structure_invalid', exitCode: ExitCode.usage})
+    const problem = source.trim() === '' ? (file === '-' ? 'nothing but white space was read' : 'the file is empty') : jsonSyntaxProblem(source, error)
+    throw new CliError(`The structure in ${name} is not valid JSON: ${problem}.`, {
+      code: 'structure_invalid',
+      exitCode: ExitCode.usage,
+      hint: 'The file must be the update-structure body that `igny8 structure gather --output FILE` writes.',
+    })
   }
 
   // `structure gather --json` adds the run's warnings; they are not part of the payload.
@@ -81,17 +90,46 @@ export async function loadPayloadFile(file: string): Promise<StructurePayload> {
   return parsed.data
 }
 
-/** Extra fields pass validation as they are; one nested thousands deep cannot be turned back into JSON. */
-function unserializablePath(payload: StructurePayload): string | undefined {
-  const fits = (value: unknown): boolean => {
-    try {
-      JSON.stringify(value)
-      return true
-    } catch {
-      return false
+/** Why a file could not be read, in words (one line): `no such file`, `permission denied` … */
+function readProblem(error: unknown): string {
+  const {code, message} = error as NodeJS.ErrnoException
+  switch (code) {
+    case 'ENOENT': {
+      return 'no such file'
+    }
+
+    case 'EACCES':
+    case 'EPERM': {
+      return 'permission denied'
+    }
+
+    case 'EISDIR': {
+      return 'it is a folder, not a file'
+    }
+
+    case 'ENOTDIR': {
+      return 'a part of the path is not a folder'
+    }
+
+    default: {
+      // eslint-disable-next-line no-control-regex -- one line: no control characters from the system's words
+      return (code ?? String(message)).replaceAll(/[\u0000-\u001F\u007F\s]+/g, ' ').trim()
     }
   }
+}
 
+/** Whether `value` can be turned back into JSON (one nested thousands deep cannot). */
+function fits(value: unknown): boolean {
+  try {
+    JSON.stringify(value)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Extra fields pass validation as they are; one nested thousands deep cannot be turned back into JSON. */
+function unserializablePath(payload: StructurePayload): string | undefined {
   if (fits(payload)) return undefined
   for (const [key, value] of Object.entries(payload)) {
     if (key !== 'post_types' && key !== 'taxonomies') {
@@ -172,6 +210,21 @@ function outcomeUnknown(error: unknown): CliError | undefined {
     requestId: error.requestId,
     cause: error.cause,
   })
+}
+
+/**
+ * The refusal of an incomplete gather (gather.ts `report.incomplete`): the push replaces what the backend
+ * stores, so the collections that did not answer would be erased there.
+ */
+export function incompleteStructureError(host: string, incomplete: readonly string[]): CliError {
+  return new CliError(
+    `Not pushed: the structure read from ${host} is incomplete (${incomplete.join('; ')}). Pushing it would erase what IGNY8 stores for what is missing.`,
+    {
+      code: 'structure_incomplete',
+      exitCode: ExitCode.wordpress,
+      hint: 'Nothing was sent. Push again once WordPress answers every collection; `igny8 structure gather` shows what fails.',
+    },
+  )
 }
 
 export async function dryRunPush(client: BackendClient, integrationId: number, payload: StructurePayload): Promise<DryRunResult> {

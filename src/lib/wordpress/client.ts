@@ -5,12 +5,13 @@
  */
 import type {z} from 'zod'
 
-import {describeIssues} from '../backend/contract.js'
-import {CliError, ExitCode} from '../errors.js'
-import {registerSecret} from '../secrets.js'
 import type {Query, RestRoot} from './rest-root.js'
-import {type RestIndex, type WpUser, currentUserSchema, postTypesSchema, restIndexSchema, taxonomiesSchema} from './schemas.js'
-import {type WordPressTransport, type WpError, type WpResponse, contentType, describeWpError, isJson, parseJsonBody, sentence, wpErrorOf} from './transport.js'
+
+import {describeIssues} from '../backend/contract.js'
+import {CliError, type CliErrorOptions, ExitCode} from '../errors.js'
+import {registerSecret} from '../secrets.js'
+import {currentUserSchema, postTypesSchema, type RestIndex, restIndexSchema, taxonomiesSchema, type WpUser} from './schemas.js'
+import {contentType, describeWpError, isJson, parseJsonBody, sentence, type WordPressTransport, type WpError, wpErrorOf, type WpResponse} from './transport.js'
 
 export interface WpCredentials {
   user: string
@@ -19,6 +20,19 @@ export interface WpCredentials {
 }
 
 export type CountOutcome = {ok: true; count: number} | {ok: false; status: number; error: WpError}
+
+/**
+ * WordPress answered with an error status, or with a page where JSON belongs: the status is kept, so a
+ * gather can tell a passing failure (a 5xx, a 429) from a lasting one.
+ */
+export class WordPressAnswerError extends CliError {
+  readonly status: number
+
+  constructor(message: string, options: CliErrorOptions & {status: number}) {
+    super(message, options)
+    this.status = options.status
+  }
+}
 
 export class WordPressClient {
   private readonly headers: Record<string, string> = {accept: 'application/json'}
@@ -59,6 +73,21 @@ export class WordPressClient {
       })
     }
 
+    if (response.status === 404) {
+      // Security plugins (and some hardening snippets) remove the users routes, so the credentials cannot be checked.
+      const error = wpErrorOf(body) ?? {code: 'http_404', message: ''}
+      throw new WordPressAnswerError(
+        `WordPress has no ${what} route (404 ${describeWpError(error)}), so the application password of user "${this.credentials?.user}" cannot be verified.`,
+        {
+          code: 'wordpress_users_route_hidden',
+          exitCode: ExitCode.wordpress,
+          hint: 'A security plugin usually hides the users endpoint. Read the site anonymously (without --wp-user and the application password), or allow /wp/v2/users/me for logged-in users in that plugin.',
+          status: response.status,
+        },
+      )
+    }
+
+    if (!ok(response)) throw this.restError(response, body, what)
     return parse(body, currentUserSchema, what)
   }
 
@@ -115,12 +144,13 @@ export class WordPressClient {
   async request(route: string, query: Query, what: string): Promise<{response: WpResponse; body: unknown}> {
     const response = await this.transport.get(this.root.route(route, query), this.headers)
     if (!isJson(response)) {
-      throw new CliError(
+      throw new WordPressAnswerError(
         `${what} answered ${response.status} ${contentType(response) || 'without a Content-Type'} instead of JSON: the REST API at ${this.root.url} is not working.`,
         {
           code: 'wordpress_rest_unavailable',
           exitCode: ExitCode.wordpress,
           hint: 'A plugin, cache or server rule may be replacing REST answers with a web page.',
+          status: response.status,
         },
       )
     }
@@ -131,23 +161,26 @@ export class WordPressClient {
   private restError(response: WpResponse, body: unknown, what: string): CliError {
     const error = wpErrorOf(body) ?? {code: `http_${response.status}`, message: ''}
     const said = `${response.status} ${describeWpError(error)}`
-    if (response.status === 401 || response.status === 403) {
+    const {status} = response
+    if (status === 401 || status === 403) {
       if (this.credentials) {
-        return new CliError(`WordPress refused ${what} to user "${this.credentials.user}" (${said}).`, {
+        return new WordPressAnswerError(`WordPress refused ${what} to user "${this.credentials.user}" (${said}).`, {
           code: 'wordpress_forbidden',
           exitCode: ExitCode.auth,
           hint: 'The user needs a role that may read it.',
+          status,
         })
       }
 
-      return new CliError(sentence(`The REST API at ${this.root.url} requires login: ${what} answered ${said}`), {
+      return new WordPressAnswerError(sentence(`The REST API at ${this.root.url} requires login: ${what} answered ${said}`), {
         code: 'wordpress_login_required',
         exitCode: ExitCode.wordpress,
         hint: 'Pass --wp-user USER with --wp-app-password-stdin (an application password), or set IGNY8_WP_USER and IGNY8_WP_APP_PASSWORD.',
+        status,
       })
     }
 
-    return new CliError(sentence(`${what} failed: ${said}`), {code: 'wordpress_rest_error', exitCode: ExitCode.wordpress})
+    return new WordPressAnswerError(sentence(`${what} failed: ${said}`), {code: 'wordpress_rest_error', exitCode: ExitCode.wordpress, status})
   }
 }
 

@@ -7,7 +7,7 @@
 import {CliError, ExitCode} from '../errors.js'
 import {RestRoot} from './rest-root.js'
 import {type RestIndex, restIndexSchema} from './schemas.js'
-import {HOME_ACCEPT, type WordPressTransport, type WpError, type WpResponse, contentType, isHtml, isJson, parseJsonBody, wpErrorOf} from './transport.js'
+import {contentType, HOME_ACCEPT, isHtml, isJson, parseJsonBody, type WordPressTransport, type WpError, wpErrorOf, type WpResponse} from './transport.js'
 import {looksLikeWordPress, versionFromHtml} from './version.js'
 
 export type DiscoveryVia = 'link-header' | 'link-tag' | 'wp-json' | 'rest_route'

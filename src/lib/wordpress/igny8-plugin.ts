@@ -6,11 +6,12 @@
  */
 import {z} from 'zod'
 
+import type {RestRoot} from './rest-root.js'
+
 import {describeIssues} from '../backend/contract.js'
 import {CliError, ExitCode} from '../errors.js'
 import {registerSecret} from '../secrets.js'
-import type {RestRoot} from './rest-root.js'
-import {type WordPressTransport, contentType, describeWpError, isJson, parseJsonBody, sentence, wpErrorOf} from './transport.js'
+import {contentType, describeWpError, isJson, parseJsonBody, sentence, type WordPressTransport, wpErrorOf} from './transport.js'
 
 export const PLUGIN_NAMESPACE = 'igny8/v1'
 export const SITE_METADATA_ROUTE = 'igny8/v1/site-metadata/'

@@ -1,3 +1,4 @@
+import type {Got} from 'got'
 /**
  * The one way igny8 talks HTTP to a WordPress site: GET through the shared got client (retries, trace),
  * a count of the HTTP exchanges made (redirects and retries included), transport failures turned into
@@ -5,7 +6,6 @@
  * WordPress error body). No REST knowledge lives here.
  */
 import type {IncomingHttpHeaders} from 'node:http'
-import type {Got} from 'got'
 
 import {CliError, ExitCode} from '../errors.js'
 import {describeNetworkError} from '../http/network-error.js'

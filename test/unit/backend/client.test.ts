@@ -20,7 +20,7 @@ function client(auth: ConstructorParameters<typeof BackendClient>[0]['auth'], up
     apiUrl: API,
     auth,
     http: {...defaultHttpSettings('igny8-test'), timeoutMs: 2000, retries: 2, backoffLimitMs: 10, maxRetryAfterMs: 2000, ...overrides},
-    onAuthUpdate: (u) => {
+    onAuthUpdate(u) {
       updates.push(u)
     },
   })
@@ -38,6 +38,7 @@ async function failure(promise: Promise<unknown>): Promise<CliError> {
 }
 
 const site = {id: 1, name: 'Blog', domain: 'blog.example'}
+const contentTypes = () => nock(HOST).get('/api/v1/integration/integrations/7/content-types/')
 const key = {kind: 'api-key', key: 'igny8_secretkey123'} as const
 
 describe('BackendClient', () => {
@@ -267,6 +268,59 @@ describe('BackendClient', () => {
       const error = await failure(client(key).contentTypes(7))
       expect(error.exitCode).to.equal(7)
       expect(error.message).to.include('post_types')
+    })
+
+    describe('a 2xx answer that holds none of the fields a command needs', () => {
+      it('content-types with only a detail message: exit 7, quoting it, never "nothing stored"', async () => {
+        contentTypes().reply(200, {detail: 'Maintenance'}, {'X-Request-Id': 'req-maint'})
+        const error = await failure(client(key).contentTypes(7))
+        expect(error).to.include({exitCode: 7, code: 'unexpected_response', requestId: 'req-maint'})
+        expect(error.message).to.equal(
+          'The IGNY8 backend answered HTTP 200 with an unexpected shape; expected a content-types object with post_types and taxonomies, but the answer holds none of post_types, taxonomies, last_structure_fetch, plugin_connection_enabled, two_way_sync_enabled; it said: "Maintenance".',
+        )
+      })
+
+      it('content-types as an empty data object: exit 7', async () => {
+        contentTypes().reply(200, {success: true, data: {}})
+        const error = await failure(client(key).contentTypes(7))
+        expect(error.exitCode).to.equal(7)
+        expect(error.message).to.include('holds none of post_types').and.include('it held an empty object')
+      })
+
+      it('quotes the envelope\'s message, on one line, cut to a sane length, secrets masked', async () => {
+        const long = `Down for\nmaintenance igny8_secretkey123 ${'z'.repeat(500)}`
+        contentTypes().reply(200, {success: true, data: {}, message: long})
+        const error = await failure(client(key).contentTypes(7))
+        const said = /it said: "(.*)"\.$/.exec(error.message)?.[1] ?? ''
+        expect(said).to.match(/^Down for maintenance \*\*\* z+…$/)
+        expect(said.length).to.equal(200)
+        expect(error.message).to.not.include('igny8_secretkey123')
+      })
+
+      it('an empty but well-formed content-types stays "nothing stored yet"', async () => {
+        contentTypes().reply(200, {post_types: {}, taxonomies: {}})
+        expect(await client(key).contentTypes(7)).to.deep.equal({post_types: {}, taxonomies: {}})
+        contentTypes().reply(200, {success: true, data: {post_types: null, taxonomies: null, last_structure_fetch: null}})
+        expect(await client(key).contentTypes(7)).to.deep.include({post_types: null, last_structure_fetch: null})
+      })
+
+      it('lists (sites, integrations) with no list anywhere: exit 7, quoting the backend', async () => {
+        nock(HOST).get('/api/v1/auth/sites/').reply(200, {detail: 'Maintenance'})
+        const sites = await failure(client(key).listSites())
+        expect(sites.exitCode).to.equal(7)
+        expect(sites.message).to.include('expected a list of sites').and.include('it said: "Maintenance"')
+        nock(HOST).get('/api/v1/integration/integrations/').query(true).reply(200, {success: true, data: {}})
+        const integrations = await failure(client(key).listIntegrations(1))
+        expect(integrations.exitCode).to.equal(7)
+        expect(integrations.message).to.include('expected a list of integrations')
+      })
+
+      it('update-structure with none of message/post_types_count/taxonomies_count/last_structure_fetch: exit 7, quoting it', async () => {
+        nock(HOST).post('/api/v1/integration/integrations/7/update-structure/').reply(200, {success: false, error: 'Read-only mode'})
+        const error = await failure(client({...key, scheme: 'Bearer'}).updateStructure(7, {post_types: {}, taxonomies: {}, timestamp: new Date().toISOString()}))
+        expect(error.exitCode).to.equal(7)
+        expect(error.message).to.include('holds none of message, post_types_count, taxonomies_count, last_structure_fetch').and.include('it said: "Read-only mode"')
+      })
     })
 
     it('gives exit 7 for truncated JSON', async () => {

@@ -4,13 +4,15 @@
  */
 import {runCommand} from '@oclif/test'
 import {expect} from 'chai'
+import nock from 'nock'
 import fs from 'node:fs'
 import path from 'node:path'
-import nock from 'nock'
 
 import type {CheckResult} from '../../../src/lib/checks/runner.js'
+
+import {setStdoutTTY} from '../../helpers/tty.js'
 import {findAll, parseXml} from '../../helpers/xml.js'
-import {EXPECTED_POST_TYPES, EXPECTED_TAXONOMIES, SITE, fakeSite} from '../wordpress/fake-site.js'
+import {EXPECTED_POST_TYPES, EXPECTED_TAXONOMIES, fakeSite, SITE} from '../wordpress/fake-site.js'
 
 const HOST = 'https://api.igny8.test'
 const API = `${HOST}/api/v1`
@@ -56,6 +58,17 @@ function wordpress(sites = 1): void {
 
 function unreachableWordPress(): void {
   nock(SITE).get('/').replyWithError(Object.assign(new Error('connect ECONNREFUSED'), {code: 'ECONNREFUSED'}))
+}
+
+/** --all-sites: one site's integration (none when `integrationId` is null), its sync status and content types. */
+function siteBackend(siteId: number, integrationId: number | null): void {
+  nock(HOST)
+    .get('/api/v1/integration/integrations/')
+    .query({site: String(siteId), site_id: String(siteId), platform: 'wordpress'})
+    .reply(200, {success: true, count: 1, next: null, results: integrationId === null ? [] : [integration(integrationId, siteId)]})
+  if (integrationId === null) return
+  nock(HOST).get(`/api/v1/integration/integrations/${integrationId}/sync_status/`).reply(200, {success: true, data: {sync_status: 'completed', sync_enabled: true}})
+  nock(HOST).get(`/api/v1/integration/integrations/${integrationId}/content-types/`).reply(200, {success: true, data: storedStructure()})
 }
 
 async function check(args: string[] = []) {
@@ -123,7 +136,7 @@ describe('integration check (nock)', () => {
     expect(stdout).to.match(/^- wordpress\.auth {7}no WordPress credentials are configured/m)
     expect(stdout).to.include('What to do:\n  ✗ structure.fresh: The IGNY8 plugin pushes daily from WP-cron')
     expect(lines.at(-1)).to.match(/^✗ FAILED: required check failed: structure\.fresh \(10 passed, 0 warned, 1 failed, 1 skipped in \d+\.\d\d s\)\.$/)
-    // eslint-disable-next-line no-control-regex
+    // eslint-disable-next-line no-control-regex -- matches terminal colour codes
     expect(stdout).to.not.match(/\u001B\[/)
   })
 
@@ -180,7 +193,7 @@ describe('integration check (nock)', () => {
   })
 
   it('nothing stored fails structure.stored and skips freshness and drift, naming the cause', async () => {
-    backend({contentTypes: {}})
+    backend({contentTypes: {post_types: {}, taxonomies: {}}})
     wordpress()
     const {exit, json} = await check()
     expect(exit).to.equal(1)
@@ -246,7 +259,10 @@ describe('integration check (nock)', () => {
     backend()
     wordpress()
     nock(HOST)
-      .post('/api/v1/integration/integrations/7/update-structure/', (body) => (pushed.push(body), true))
+      .post('/api/v1/integration/integrations/7/update-structure/', (body) => {
+        pushed.push(body)
+        return true
+      })
       .reply(200, {success: true, data: {message: 'Site structure updated successfully', post_types_count: 3, taxonomies_count: 3, last_structure_fetch: hoursAgo(0)}})
     nock(HOST).get('/api/v1/integration/integrations/7/content-types/').reply(200, {success: true, data: storedStructure()})
     const good = await check(['--round-trip'])
@@ -285,7 +301,7 @@ describe('integration check (nock)', () => {
 
   it('usage errors exit 2 before anything is sent', async () => {
     for (const args of [['--shard', '1/2'], ['--all-sites', '--shard', '3/2'], ['--max-age', 'soon'], ['--drift-tolerance', '5 items'], ['--concurrency', '2'], ['--all-sites', '--integration', '7'], ['--fetch-limit', 'post=none']]) {
-      // eslint-disable-next-line no-await-in-loop
+      // eslint-disable-next-line no-await-in-loop -- runCommand runs in this process and captures its stdout/stderr: two at once would mix their output
       const {error} = await runCommand(['integration', 'check', ...args])
       expect(error?.oclif?.exit, args.join(' ')).to.equal(2)
     }
@@ -301,16 +317,6 @@ describe('integration check (nock)', () => {
     function fleetBackend(): void {
       nock(HOST).get('/api/v1/auth/sites/').reply(401, {success: false})
       nock(HOST).get('/api/v1/auth/sites/').reply(200, {success: true, count: 3, next: null, results: sites})
-    }
-
-    function siteBackend(siteId: number, integrationId: number | null): void {
-      nock(HOST)
-        .get('/api/v1/integration/integrations/')
-        .query({site: String(siteId), site_id: String(siteId), platform: 'wordpress'})
-        .reply(200, {success: true, count: 1, next: null, results: integrationId === null ? [] : [integration(integrationId, siteId)]})
-      if (integrationId === null) return
-      nock(HOST).get(`/api/v1/integration/integrations/${integrationId}/sync_status/`).reply(200, {success: true, data: {sync_status: 'completed', sync_enabled: true}})
-      nock(HOST).get(`/api/v1/integration/integrations/${integrationId}/content-types/`).reply(200, {success: true, data: storedStructure()})
     }
 
     it('--shard 1/2 checks the sites at index 0 and 2 by id, each with its own integration; the backend is checked once', async () => {
@@ -353,10 +359,25 @@ describe('integration check (nock)', () => {
       const {stdout, error} = await runCommand(['integration', 'check', '--all-sites', '--concurrency', '2'])
       expect(error?.oclif?.exit).to.equal(1)
       expect(stdout).to.include('Integration check of 3 sites · profile default')
-      expect(stdout).to.match(/│\s+2 │ Beta\s+│\s+- │ FAIL\s+│\s+0 │\s+0 │\s+1 │\s+8 │ ✗ integration\.found\s+│/)
-      expect(stdout).to.match(/│\s+1 │ Alpha\s+│\s+101 │ ok\s+│\s+8 │/)
+      expect(stdout).to.match(/│\s+2 │ Beta\s+│ FAIL\s+│ ✗ integration\.found\s+│/)
+      // Passing sites are counted, not listed (--all-rows lists them).
+      expect(stdout).to.not.match(/│\s+1 │ Alpha/)
+      expect(stdout).to.include('2 passing sites not listed (--all-rows lists every site).')
+      expect(stdout).to.include('Causes: integration.found ×1')
       expect(stdout).to.include('Site 2 "Beta":\n  ✗ integration.found: Site 2 "Beta" has no WordPress integration.')
       expect(stdout.trimEnd().split('\n').at(-1)).to.match(/^✗ FAILED: 1 of 3 sites failed: 2 \(/)
+    })
+
+    it('--all-rows lists every site, passing ones too', async () => {
+      fleetBackend()
+      siteBackend(1, 101)
+      siteBackend(2, null)
+      siteBackend(3, 103)
+      wordpress(2)
+      const {stdout} = await runCommand(['integration', 'check', '--all-sites', '--all-rows'])
+      expect(stdout).to.match(/│\s+1 │ Alpha\s+│ ok\s+│ -\s+│/)
+      expect(stdout).to.match(/│\s+2 │ Beta\s+│ FAIL\s+│/)
+      expect(stdout).to.not.include('not listed')
     })
 
     it('when the backend is down no site is checked, and the report still comes out (exit 1)', async () => {
@@ -366,6 +387,116 @@ describe('integration check (nock)', () => {
       expect(exit).to.equal(1)
       expect(json.sites).to.deep.equal([])
       expect(statuses(json.checks)).to.deep.equal({config: 'pass', 'backend.reachable': 'fail', 'backend.auth': 'skip'})
+    })
+  })
+
+  describe('--format, --fields and --quiet', () => {
+    it('in a pipe with no --format the report stays as it is (it is prose, not a list)', async () => {
+      backend()
+      wordpress()
+      const restore = setStdoutTTY(false)
+      const {stdout, error} = await runCommand(['integration', 'check']).finally(restore)
+      expect(error).to.equal(undefined)
+      expect(stdout).to.match(/^Integration check · profile default · integration 7\n\n✓ config /)
+      expect(stdout.trimEnd().split('\n').at(-1)).to.match(/^✓ OK: every required check passed/)
+    })
+
+    it('--format tsv: a header and one row per check on stdout, the verdict on stderr', async () => {
+      backend({contentTypes: storedStructure({last_structure_fetch: hoursAgo(30)})})
+      wordpress()
+      const {stdout, stderr, error} = await runCommand(['integration', 'check', '--format', 'tsv'])
+      expect(error?.oclif?.exit).to.equal(1)
+      const lines = stdout.trimEnd().split('\n')
+      expect(lines[0]).to.equal('id\tstatus\trequired\tdurationMs\tdetail\thint')
+      expect(lines).to.have.length(13)
+      expect(lines[1]).to.match(/^config\tpass\ttrue\t\d+\tprofile "default", site API key from the environment, .*\t$/)
+      expect(lines.find((line) => line.startsWith('structure.fresh\t'))).to.match(/^structure\.fresh\tfail\ttrue\t\d+\tlast pushed .*, 30 h ago: .*\tThe IGNY8 plugin pushes daily/)
+      expect(lines.find((line) => line.startsWith('structure.drift\t'))).to.match(/^structure\.drift\tpass\tfalse\t/)
+      expect(stdout).to.not.include('FAILED')
+      expect(stderr.trimEnd().split('\n').at(-1)).to.match(/^✗ FAILED: required check failed: structure\.fresh/)
+    })
+
+    it('--format json with --fields: the checks as a JSON array of those fields', async () => {
+      backend()
+      wordpress()
+      const {stdout, error} = await runCommand(['integration', 'check', '--format', 'json', '--fields', 'id,status,required'])
+      expect(error).to.equal(undefined)
+      const rows = JSON.parse(stdout) as Array<Record<string, unknown>>
+      expect(rows[0]).to.deep.equal({id: 'config', status: 'pass', required: true})
+      expect(rows.find((row) => row.id === 'structure.drift')).to.deep.equal({id: 'structure.drift', status: 'pass', required: false})
+    })
+
+    it('--fields alone: on a terminal a table of those columns; in a pipe TSV rows without a header', async () => {
+      backend()
+      wordpress()
+      let restore = setStdoutTTY(true)
+      const table = await runCommand(['integration', 'check', '--fields', 'id,status']).finally(restore)
+      expect(table.stdout.split('\n').slice(0, 4)).to.deep.equal([
+        '┌─────────────────────┬────────┐',
+        '│ id                  │ status │',
+        '├─────────────────────┼────────┤',
+        '│ config              │ pass   │',
+      ])
+      backend()
+      wordpress()
+      restore = setStdoutTTY(false)
+      const piped = await runCommand(['integration', 'check', '--fields', 'status,id']).finally(restore)
+      expect(piped.stdout.split('\n').slice(0, 2)).to.deep.equal(['pass\tconfig', 'pass\tbackend.reachable'])
+    })
+
+    it('--format yaml --all-sites: the shared checks without a site, then each site\'s checks with its id and name', async () => {
+      nock(HOST).get('/api/v1/auth/sites/').reply(401, {success: false})
+      nock(HOST)
+        .get('/api/v1/auth/sites/')
+        .reply(200, {success: true, count: 1, next: null, results: [{id: 2, name: 'Beta: shop'}]})
+      siteBackend(2, null)
+      const {stdout, error} = await runCommand(['integration', 'check', '--all-sites', '--format', 'yaml', '--fields', 'siteId,siteName,id,status'])
+      expect(error?.oclif?.exit).to.equal(1)
+      const text = stdout.trimEnd()
+      expect(text.split('\n').slice(0, 4)).to.deep.equal(['- siteId: null', '  siteName: null', '  id: config', '  status: pass'])
+      expect(text).to.include('- siteId: 2\n  siteName: "Beta: shop"\n  id: integration.found\n  status: fail')
+    })
+
+    it('--fields siteId needs --all-sites; --format with --junit - or --json: exit 2 before anything is sent', async () => {
+      for (const args of [
+        ['--fields', 'siteId,id'],
+        ['--format', 'csv', '--junit', '-'],
+        ['--format', 'csv', '--json'],
+        ['--fields', 'id', '--json'],
+      ]) {
+        // eslint-disable-next-line no-await-in-loop -- runCommand captures this process's output: one at a time
+        const {error, stderr, stdout} = await runCommand(['integration', 'check', ...args])
+        expect(error?.oclif?.exit, args.join(' ')).to.equal(2)
+        if (args[0] === '--fields' && args[1] === 'siteId,id') expect(stderr).to.include('Unknown field "siteId" for --fields: the fields are id, status, required, durationMs, detail, hint.')
+        if (args.includes('--junit')) expect(stderr).to.include('Only one of --json, --format (or --fields), --junit -, --html - and --metrics - can write to stdout.')
+        if (args.includes('--json')) expect(JSON.parse(stdout).error.exitCode).to.equal(2)
+      }
+    })
+
+    it('--quiet: the verdict line alone on stdout, nothing on stderr (no progress, no "written to")', async () => {
+      backend({contentTypes: storedStructure({last_structure_fetch: hoursAgo(30)})})
+      wordpress()
+      const junit = path.join(process.env.IGNY8_CONFIG_DIR!, 'report.xml')
+      const {stdout, stderr, error} = await runCommand(['integration', 'check', '--quiet', '--junit', junit])
+      expect(error?.oclif?.exit).to.equal(1)
+      expect(stdout).to.match(/^✗ FAILED: required check failed: structure\.fresh \(10 passed, 0 warned, 1 failed, 1 skipped in \d+\.\d\d s\)\.\n$/)
+      expect(stderr).to.equal('')
+      expect(fs.existsSync(junit)).to.equal(true)
+    })
+
+    it('--quiet --all-sites: the fleet verdict alone; errors still reach stderr', async () => {
+      nock(HOST).get('/api/v1/auth/sites/').reply(401, {success: false})
+      nock(HOST)
+        .get('/api/v1/auth/sites/')
+        .reply(200, {success: true, count: 1, next: null, results: [{id: 2, name: 'Beta'}]})
+      siteBackend(2, null)
+      const {stdout, stderr, error} = await runCommand(['integration', 'check', '--all-sites', '-q'])
+      expect(error?.oclif?.exit).to.equal(1)
+      expect(stdout).to.match(/^✗ FAILED: 1 of 1 sites failed: 2 \(.*\)\.\n$/)
+      expect(stderr).to.equal('')
+      const bad = await runCommand(['integration', 'check', '--quiet', '--max-age', 'soon'])
+      expect(bad.error?.oclif?.exit).to.equal(2)
+      expect(bad.stderr).to.match(/^Error: /)
     })
   })
 })

@@ -3,6 +3,8 @@ import {expect} from 'chai'
 import {assessDrift, describeDrift} from '../../../src/lib/checks/drift.js'
 import {parseTolerance} from '../../../src/lib/checks/options.js'
 
+/** No --drift-tolerance: parseTolerance takes `string | undefined` (not an optional parameter), as oclif hands flags over. */
+const NOT_GIVEN = undefined
 const item = (count: number, extra: Record<string, unknown> = {}) => ({label: 'L', count, enabled: true, fetch_limit: 100, ...extra})
 
 const stored = {
@@ -16,9 +18,9 @@ describe('checks: structure drift', () => {
       post_types: {post: item(123, {label: 'Articles', enabled: false}), page: item(12), product: item(45, {fetch_limit: 50})},
       taxonomies: {category: item(25), post_tag: item(102)},
     }
-    const drift = assessDrift(stored, live, parseTolerance(undefined))
+    const drift = assessDrift(stored, live, parseTolerance(NOT_GIVEN))
     expect(drift).to.deep.equal({beyond: [], tolerated: []})
-    expect(describeDrift(drift, parseTolerance(undefined))).to.equal('WordPress matches the stored structure')
+    expect(describeDrift(drift, parseTolerance(NOT_GIVEN))).to.equal('WordPress matches the stored structure')
   })
 
   it('names every added and removed slug and every count change with both counts', () => {
@@ -26,14 +28,14 @@ describe('checks: structure drift', () => {
       post_types: {post: item(125), page: item(12), product: item(45), event: item(3)},
       taxonomies: {category: item(24)},
     }
-    const drift = assessDrift(stored, live, parseTolerance(undefined))
+    const drift = assessDrift(stored, live, parseTolerance(NOT_GIVEN))
     expect(drift.beyond.map((e) => `${e.kind}.${e.slug}.${e.field}`)).to.deep.equal([
       'post_types.event.exists',
       'post_types.post.count',
       'taxonomies.category.count',
       'taxonomies.post_tag.exists',
     ])
-    const text = describeDrift(drift, parseTolerance(undefined))
+    const text = describeDrift(drift, parseTolerance(NOT_GIVEN))
     expect(text).to.equal(
       'WordPress differs from the stored structure: post type event is new in WordPress; post type post: count 123 → 125 (+2); ' +
         'taxonomy category: count 25 → 24 (-1); taxonomy post_tag is gone from WordPress',

@@ -8,16 +8,19 @@ import nock from 'nock'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 
+import type {CheckEnvironment} from '../../../src/lib/checks/session.js'
+
 import {BackendClient} from '../../../src/lib/backend/client.js'
 import {checkFleet} from '../../../src/lib/checks/integration-check.js'
 import {parseTolerance} from '../../../src/lib/checks/options.js'
-import type {CheckEnvironment} from '../../../src/lib/checks/session.js'
 import {defaultHttpSettings} from '../../../src/lib/http/http-client.js'
 
 const HOST = 'https://api.igny8.test'
 const API = `${HOST}/api/v1`
 const WP = 'https://wp.example'
 const SITES = 40
+/** No --drift-tolerance: parseTolerance takes `string | undefined` (not an optional parameter), as oclif hands flags over. */
+const NOT_GIVEN = undefined
 
 v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc') as () => void
@@ -54,7 +57,7 @@ describe('checks: --all-sites memory', function () {
       async openBackend() {
         return {client: new BackendClient({apiUrl: API, auth: {kind: 'api-key', key: 'igny8_unit_key'}, http}), apiUrl: API, authMethod: 'api-key', credentialSource: 'env', profileName: 'default', profile: undefined}
       },
-      readProfile: () => undefined,
+      readProfile(): undefined {},
       gather: {
         flags: {source: 'rest', 'wp-app-password-stdin': false, concurrency: 8, 'allow-http': false},
         context: async () => ({setting: (_name, sources) => ({value: sources.flag}), notice() {}, profileName: 'default'}),
@@ -63,8 +66,9 @@ describe('checks: --all-sites memory', function () {
     }
 
     const heap: number[] = []
-    const report = await checkFleet(env, {maxAgeMs: 3_600_000, driftTolerance: parseTolerance(undefined), roundTrip: false, strict: false}, {
+    const report = await checkFleet(env, {maxAgeMs: 3_600_000, driftTolerance: parseTolerance(NOT_GIVEN), roundTrip: false, strict: false}, {
       concurrency: 1,
+      siteTimeoutMs: 30_000,
       onSite() {
         gc()
         heap.push(process.memoryUsage().heapUsed)

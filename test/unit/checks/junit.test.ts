@@ -4,8 +4,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import {assertJUnitTarget, toJUnit} from '../../../src/lib/checks/junit.js'
 import type {CheckResult} from '../../../src/lib/checks/runner.js'
+
+import {toJUnit} from '../../../src/lib/checks/junit.js'
+import {assertOutputTarget} from '../../../src/lib/files.js'
 import {findAll, parseXml} from '../../helpers/xml.js'
 
 const result = (id: string, status: CheckResult['status'], extra: Partial<CheckResult> = {}): CheckResult => ({
@@ -73,7 +75,8 @@ describe('checks: JUnit XML', () => {
     const root = parseXml(xml)
     xmllint(xml)
     const suite = findAll(root, 'testsuite')[0]!
-    const clean = NASTY.replace(/[\u0001\u0008\u000B\uFFFE]|\uD800/g, '')
+    // eslint-disable-next-line no-control-regex -- the control characters XML 1.0 cannot carry, which toJUnit must drop
+    const clean = NASTY.replaceAll(/[\u0001\u0008\u000B\uFFFE]|\uD800/g, '')
     expect(suite.attributes.name).to.equal(clean)
     expect(findAll(root, 'property')[0]!.attributes.value).to.equal(clean)
     const failure = findAll(root, 'failure')[0]!
@@ -94,17 +97,14 @@ describe('checks: JUnit XML', () => {
     })
   })
 
-  it('a report folder that is missing or read-only is a usage error found before any check runs', async () => {
+  it('a report folder that is missing or read-only is a usage error found before any check runs; - is stdout', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'igny8-junit-'))
     try {
-      await assertJUnitTarget(path.join(dir, 'report.xml'))
-      await assertJUnitTarget(path.join(dir, 'missing', 'report.xml')).then(
-        () => expect.fail('should reject'),
-        (error: {exitCode: number; message: string}) => {
-          expect(error.exitCode).to.equal(2)
-          expect(error.message).to.include('does not exist or is not writable')
-        },
-      )
+      assertOutputTarget(path.join(dir, 'report.xml'), 'JUnit report')
+      assertOutputTarget('-', 'JUnit report')
+      expect(() => assertOutputTarget(path.join(dir, 'missing', 'report.xml'), 'JUnit report'))
+        .to.throw('Cannot write the JUnit report')
+        .that.satisfies((error: {exitCode: number; message: string}) => error.exitCode === 2 && error.message.includes('does not exist or is not writable'))
     } finally {
       fs.rmSync(dir, {recursive: true, force: true})
     }

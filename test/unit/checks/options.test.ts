@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
-import {isCliError} from '../../../src/lib/errors.js'
 import {parseCheckFlags, parseMaxAge, parseShard, parseTolerance, sitesOfShard, tolerates} from '../../../src/lib/checks/options.js'
+import {isCliError} from '../../../src/lib/errors.js'
 
 function usage(fn: () => unknown): string {
   try {
@@ -15,10 +15,14 @@ function usage(fn: () => unknown): string {
   return expect.fail('expected a usage error')
 }
 
+const idsOf = (sites: Array<{id: number}>) => sites.map((s) => s.id)
+/** A flag not given: the parsers take `string | undefined` (not an optional parameter), as oclif hands flags over. */
+const NOT_GIVEN = undefined
+
 describe('checks: flag values', () => {
   describe('--drift-tolerance', () => {
     it('parses N and N%, default 0', () => {
-      expect(parseTolerance(undefined)).to.deep.equal({kind: 'absolute', value: 0})
+      expect(parseTolerance(NOT_GIVEN)).to.deep.equal({kind: 'absolute', value: 0})
       expect(parseTolerance('5')).to.deep.equal({kind: 'absolute', value: 5})
       expect(parseTolerance('2.5%')).to.deep.equal({kind: 'percent', value: 2.5})
       expect(parseTolerance(' 10 % ')).to.deep.equal({kind: 'percent', value: 10})
@@ -26,7 +30,7 @@ describe('checks: flag values', () => {
     })
 
     it('an absolute tolerance allows |live - stored| ≤ N; a percentage is of the stored count', () => {
-      const zero = parseTolerance(undefined)
+      const zero = parseTolerance(NOT_GIVEN)
       expect(tolerates(zero, 123, 123)).to.equal(true)
       expect(tolerates(zero, 123, 124)).to.equal(false)
       expect(tolerates(parseTolerance('2'), 123, 125)).to.equal(true)
@@ -44,7 +48,7 @@ describe('checks: flag values', () => {
 
   describe('--max-age', () => {
     it('defaults to 26 h and takes the durations of content-types', () => {
-      expect(parseMaxAge(undefined)).to.equal(26 * 3600 * 1000)
+      expect(parseMaxAge(NOT_GIVEN)).to.equal(26 * 3600 * 1000)
       expect(parseMaxAge('2d')).to.equal(2 * 86_400_000)
       expect(parseMaxAge('90m')).to.equal(90 * 60_000)
       expect(parseMaxAge('3600')).to.equal(3_600_000)
@@ -64,7 +68,7 @@ describe('checks: flag values', () => {
         const sites = Array.from({length: size}, (_v, i) => ({id: 1000 - i * 7}))
         const shuffled = [...sites].sort(() => Math.random() - 0.5)
         for (const count of [1, 2, 3, 5, 8]) {
-          const slices = Array.from({length: count}, (_v, k) => sitesOfShard(shuffled, {index: k + 1, count}).map((s) => s.id))
+          const slices = Array.from({length: count}, (_v, k) => idsOf(sitesOfShard(shuffled, {index: k + 1, count})))
           const all = slices.flat()
           expect(all.length, `${size} sites / ${count} shards`).to.equal(size)
           expect(new Set(all).size).to.equal(size)
@@ -81,7 +85,7 @@ describe('checks: flag values', () => {
       const sites = [{id: 5}, {id: 1}, {id: 3}, {id: 2}, {id: 4}]
       expect(sitesOfShard(sites, {index: 1, count: 2}).map((s) => s.id)).to.deep.equal([1, 3, 5])
       expect(sitesOfShard(sites, {index: 2, count: 2}).map((s) => s.id)).to.deep.equal([2, 4])
-      expect(sitesOfShard(sites, undefined).map((s) => s.id)).to.deep.equal([1, 2, 3, 4, 5])
+      expect(sitesOfShard(sites, NOT_GIVEN).map((s) => s.id)).to.deep.equal([1, 2, 3, 4, 5])
     })
   })
 

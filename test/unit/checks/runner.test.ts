@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
-import {CliError, ExitCode} from '../../../src/lib/errors.js'
 import {type CheckDefinition, type CheckOutcome, type CheckResult, isOk, runChecks, summarize} from '../../../src/lib/checks/runner.js'
+import {CliError, ExitCode} from '../../../src/lib/errors.js'
 import {registerSecret} from '../../../src/lib/secrets.js'
 
 const check = (id: string, outcome: CheckOutcome | (() => Promise<CheckOutcome>), extra: Partial<CheckDefinition> = {}): CheckDefinition => ({
@@ -14,6 +14,16 @@ const check = (id: string, outcome: CheckOutcome | (() => Promise<CheckOutcome>)
 
 const pass = (detail = 'ok'): CheckOutcome => ({status: 'pass', detail})
 const byId = (results: CheckResult[]) => Object.fromEntries(results.map((r) => [r.id, r]))
+/** A check's run: waits `ms`, then passes. */
+const wait = (ms: number) => async () => {
+  await new Promise((resolve) => {
+    setTimeout(resolve, ms)
+  })
+  return pass()
+}
+
+/** A result with only a status and whether it is required. */
+const r = (status: CheckResult['status'], required = true): CheckResult => ({id: status, title: '', status, required, durationMs: 0, detail: ''})
 
 describe('checks: runner', () => {
   it('returns results in the order given, with the fields of the spec in its order', async () => {
@@ -26,7 +36,15 @@ describe('checks: runner', () => {
 
   it('skips everything downstream of a failure, naming the root cause, without running it', async () => {
     let ran = 0
-    const counted = (id: string, extra: Partial<CheckDefinition>) => check(id, async () => (ran++, pass()), extra)
+    const counted = (id: string, extra: Partial<CheckDefinition>) =>
+      check(
+        id,
+        async () => {
+          ran++
+          return pass()
+        },
+        extra,
+      )
     const results = byId(
       await runChecks([
         check('config', pass()),
@@ -65,12 +83,21 @@ describe('checks: runner', () => {
     const results = byId(
       await runChecks([
         check('slow', async () => {
-          await new Promise((resolve) => setTimeout(resolve, 30))
+          await new Promise((resolve) => {
+            setTimeout(resolve, 30)
+          })
           order.push('slow')
           return pass()
         }),
         check('broken', {status: 'fail', detail: 'no'}),
-        check('next', async () => (order.push('next'), pass()), {after: ['slow', 'broken']}),
+        check(
+          'next',
+          async () => {
+            order.push('next')
+            return pass()
+          },
+          {after: ['slow', 'broken']},
+        ),
       ]),
     )
     expect(results.next!.status).to.equal('pass')
@@ -83,11 +110,6 @@ describe('checks: runner', () => {
   })
 
   it('runs independent chains side by side', async () => {
-    const wait = (ms: number) => async () => {
-      await new Promise((resolve) => setTimeout(resolve, ms))
-      return pass()
-    }
-
     const started = performance.now()
     await runChecks([check('a', wait(80)), check('b', wait(80)), check('c', wait(80), {needs: ['a']}), check('d', wait(80), {needs: ['b']})])
     // Two chains of 160 ms side by side; one after the other would take 320 ms.
@@ -139,7 +161,6 @@ describe('checks: runner', () => {
   })
 
   it('required vs optional decides the verdict; --strict fails on warnings and optional failures too', () => {
-    const r = (status: CheckResult['status'], required = true): CheckResult => ({id: status, title: '', status, required, durationMs: 0, detail: ''})
     expect(isOk([r('pass'), r('skip'), r('warn'), r('fail', false)], false)).to.equal(true)
     expect(isOk([r('pass'), r('fail')], false)).to.equal(false)
     expect(isOk([r('pass'), r('warn')], true)).to.equal(false)

@@ -1,9 +1,10 @@
 import {expect} from 'chai'
 
 import type {Integration, Site} from '../../../src/lib/backend/contract.js'
-import {RunSession, once, type CheckEnvironment} from '../../../src/lib/checks/session.js'
 import type {Profile} from '../../../src/lib/config/profile-store.js'
 import type {BackendContext} from '../../../src/lib/connection/backend-context.js'
+
+import {type CheckEnvironment, once, RunSession} from '../../../src/lib/checks/session.js'
 import {defaultHttpSettings} from '../../../src/lib/http/http-client.js'
 
 const profile: Profile = {

@@ -5,9 +5,10 @@ import path from 'node:path'
 import {ProfileStore} from '../../../src/lib/config/profile-store.js'
 import {CliError} from '../../../src/lib/errors.js'
 
-describe('ProfileStore', () => {
-  const dir = (): string => path.join(process.env.IGNY8_CONFIG_DIR!, 'nested')
+/** A folder under this test's IGNY8_CONFIG_DIR (the root hooks give every test a fresh one). */
+const dir = (): string => path.join(process.env.IGNY8_CONFIG_DIR!, 'nested')
 
+describe('ProfileStore', () => {
   it('creates the folder 0700 and the file 0600, and keeps several profiles', async () => {
     const store = await ProfileStore.open(dir())
     await store.update('default', () => ({apiUrl: 'https://a.test/api/v1', secrets: {apiKey: 'k-1234'}}))
@@ -32,7 +33,7 @@ describe('ProfileStore', () => {
     const file = path.join(dir(), 'config.json')
     fs.writeFileSync(file, '{"profiles": {"default": ', {mode: 0o600})
     const store = await ProfileStore.open(dir()).catch((error: unknown) => error)
-    const error = store instanceof ProfileStore ? await store.update('x', () => ({})).catch((e: unknown) => e) : store
+    const error = store instanceof ProfileStore ? await store.update('x', () => ({})).catch((error_: unknown) => error_) : store
     expect(error).to.be.instanceOf(CliError)
     expect((error as CliError).exitCode).to.equal(2)
     expect((error as CliError).message).to.include(file)
@@ -44,7 +45,7 @@ describe('ProfileStore', () => {
     const file = path.join(dir(), 'config.json')
     fs.writeFileSync(file, '{"profiles": {"default": {"integrationId": "seven"}}}', {mode: 0o600})
     const store = await ProfileStore.open(dir())
-    const error = await store.update('other', () => ({})).catch((e: unknown) => e)
+    const error = await store.update('other', () => ({})).catch((error_: unknown) => error_)
     expect(error).to.be.instanceOf(CliError)
     expect((error as CliError).message).to.include('profiles.default.integrationId')
     expect(fs.readFileSync(file, 'utf8')).to.include('"seven"')
@@ -84,9 +85,11 @@ describe('ProfileStore', () => {
     const file = path.join(dir(), 'config.json')
     for (const content of ['null', '[{"profiles": {}}]', '"profiles"']) {
       fs.writeFileSync(file, content, {mode: 0o600})
+      // eslint-disable-next-line no-await-in-loop -- each content is written to the same config.json, then opened: one case at a time
       const store = await ProfileStore.open(dir())
       expect(() => store.list(), content).to.throw(CliError).with.property('code', 'config_corrupt')
-      const error = await store.update('default', () => ({})).catch((e: unknown) => e)
+      // eslint-disable-next-line no-await-in-loop -- the file must still hold this content (checked next) before the next case overwrites it
+      const error = await store.update('default', () => ({})).catch((error_: unknown) => error_)
       expect((error as CliError).code, content).to.equal('config_corrupt')
       expect(fs.readFileSync(file, 'utf8')).to.equal(content)
     }
@@ -105,7 +108,7 @@ describe('ProfileStore', () => {
 
   it('rejects profile names that are not safe', async () => {
     const store = await ProfileStore.open(dir())
-    const error = await store.update('../evil', () => ({})).catch((e: unknown) => e)
+    const error = await store.update('../evil', () => ({})).catch((error_: unknown) => error_)
     expect((error as CliError).exitCode).to.equal(2)
   })
 

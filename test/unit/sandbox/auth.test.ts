@@ -1,11 +1,39 @@
 import {expect} from 'chai'
 
-import {loginDataSchema, paths, refreshDataSchema, siteSchema, pageEnvelope, integrationSchema, tokensOf} from '../../../src/lib/backend/contract.js'
-import {expireTokens, revokeApiKey, startTestSandbox, requests, type Sandbox} from '../../helpers/sandbox.js'
+import {integrationSchema, loginDataSchema, pageEnvelope, paths, refreshDataSchema, siteSchema, tokensOf} from '../../../src/lib/backend/contract.js'
+import {expireTokens, requests, revokeApiKey, type Sandbox, startTestSandbox} from '../../helpers/sandbox.js'
 import {bearer, call, expectBody, expectError, expectOk, login} from './support.js'
+
+/** Refresh on `path` rotates the pair; the used refresh token, a bad one, an access token and none are rejected. */
+async function expectRotation(sb: Sandbox, path: string): Promise<void> {
+  const pair = await login(sb)
+  const data = expectOk(await call(sb, 'POST', path, {body: {refresh: pair.refresh}}), refreshDataSchema)
+  const fresh = data as {access: string; refresh: string}
+  expect(fresh.access).to.not.equal(pair.access)
+  expect(fresh.refresh).to.be.a('string').and.not.equal(pair.refresh)
+  expectBody(await call(sb, 'GET', paths.sites, {auth: bearer(fresh.access)}), pageEnvelope(siteSchema))
+  expectError(await call(sb, 'POST', path, {body: {refresh: pair.refresh}}), 401)
+  expectError(await call(sb, 'POST', path, {body: {refresh: 'not-a-token'}}), 401)
+  expectError(await call(sb, 'POST', path, {body: {refresh: pair.access}}), 401)
+  expectError(await call(sb, 'POST', path, {body: {}}), 400, 'Validation failed')
+}
+
+/** Under `scheme`, the site's API key sees its own site and integration only. */
+async function expectSiteScopedKey(sb: Sandbox, scheme: string, site: Sandbox['credentials']['sites'][number]): Promise<void> {
+  const sites = expectBody(await call(sb, 'GET', paths.sites, {auth: `${scheme} ${site.apiKey}`}), pageEnvelope(siteSchema))
+  expect(sites.results.map((s) => s.id)).to.deep.equal([site.id])
+  expect(sites.count).to.equal(1)
+  const integrations = expectBody(await call(sb, 'GET', paths.integrations, {auth: `${scheme} ${site.apiKey}`}), pageEnvelope(integrationSchema))
+  expect(integrations.results.map((row) => row.id)).to.deep.equal([site.integrationId])
+  expectOk(await call(sb, 'GET', paths.integration(site.integrationId!), {auth: `${scheme} ${site.apiKey}`}), integrationSchema)
+  const other = sb.credentials.sites[0]!
+  expectError(await call(sb, 'GET', paths.integration(other.integrationId!), {auth: `${scheme} ${site.apiKey}`}), 404)
+  expectError(await call(sb, 'GET', paths.contentTypes(other.integrationId!), {auth: `${scheme} ${site.apiKey}`}), 404)
+}
 
 describe('sandbox: authentication', () => {
   let sb: Sandbox
+
   afterEach(async () => sb?.close())
 
   describe('login', () => {
@@ -49,16 +77,8 @@ describe('sandbox: authentication', () => {
     it('rotates on both documented paths; a used refresh token is rejected', async () => {
       sb = await startTestSandbox()
       for (const path of paths.refresh) {
-        const pair = await login(sb)
-        const data = expectOk(await call(sb, 'POST', path, {body: {refresh: pair.refresh}}), refreshDataSchema)
-        const fresh = data as {access: string; refresh: string}
-        expect(fresh.access).to.not.equal(pair.access)
-        expect(fresh.refresh).to.be.a('string').and.not.equal(pair.refresh)
-        expectBody(await call(sb, 'GET', paths.sites, {auth: bearer(fresh.access)}), pageEnvelope(siteSchema))
-        expectError(await call(sb, 'POST', path, {body: {refresh: pair.refresh}}), 401)
-        expectError(await call(sb, 'POST', path, {body: {refresh: 'not-a-token'}}), 401)
-        expectError(await call(sb, 'POST', path, {body: {refresh: pair.access}}), 401)
-        expectError(await call(sb, 'POST', path, {body: {}}), 400, 'Validation failed')
+        // eslint-disable-next-line no-await-in-loop -- one path at a time: both rotate tokens in the same sandbox state (serial, revoked list), and a failure names its path
+        await expectRotation(sb, path)
       }
     })
 
@@ -94,7 +114,9 @@ describe('sandbox: authentication', () => {
       await sb.close()
       sb = await startTestSandbox({accessTtlSeconds: 1})
       const pair = await login(sb)
-      await new Promise((resolve) => setTimeout(resolve, 2100))
+      await new Promise((resolve) => {
+        setTimeout(resolve, 2100)
+      })
       expectError(await call(sb, 'GET', paths.sites, {auth: bearer(pair.access)}), 401, 'Token is expired')
     })
 
@@ -113,15 +135,8 @@ describe('sandbox: authentication', () => {
       sb = await startTestSandbox({sites: 3})
       const site = sb.credentials.sites[1]!
       for (const scheme of ['Bearer', 'ApiKey']) {
-        const sites = expectBody(await call(sb, 'GET', paths.sites, {auth: `${scheme} ${site.apiKey}`}), pageEnvelope(siteSchema))
-        expect(sites.results.map((s) => s.id)).to.deep.equal([site.id])
-        expect(sites.count).to.equal(1)
-        const integrations = expectBody(await call(sb, 'GET', paths.integrations, {auth: `${scheme} ${site.apiKey}`}), pageEnvelope(integrationSchema))
-        expect(integrations.results.map((row) => row.id)).to.deep.equal([site.integrationId])
-        expectOk(await call(sb, 'GET', paths.integration(site.integrationId!), {auth: `${scheme} ${site.apiKey}`}), integrationSchema)
-        const other = sb.credentials.sites[0]!
-        expectError(await call(sb, 'GET', paths.integration(other.integrationId!), {auth: `${scheme} ${site.apiKey}`}), 404)
-        expectError(await call(sb, 'GET', paths.contentTypes(other.integrationId!), {auth: `${scheme} ${site.apiKey}`}), 404)
+        // eslint-disable-next-line no-await-in-loop -- the request log checked below must list the schemes in this order
+        await expectSiteScopedKey(sb, scheme, site)
       }
 
       const log = await requests(sb, paths.sites)
@@ -160,9 +175,8 @@ describe('sandbox: authentication', () => {
       expect(sites.count).to.equal(2)
       expect(sites.results[0]).to.not.have.property('wp_api_key')
       const id = sb.credentials.sites[0]!.integrationId!
-      for (const path of [paths.integrations, paths.integration(id), paths.contentTypes(id), paths.syncStatus(id)]) {
-        expectError(await call(sb, 'GET', path, {auth: bearer(access)}), 403, 'You do not have permission to perform this action.')
-      }
+      const answers = await Promise.all([paths.integrations, paths.integration(id), paths.contentTypes(id), paths.syncStatus(id)].map((path) => call(sb, 'GET', path, {auth: bearer(access)})))
+      for (const answer of answers) expectError(answer, 403, 'You do not have permission to perform this action.')
 
       expectError(await call(sb, 'POST', paths.updateStructure(id), {auth: bearer(access), body: {}}), 403)
     })

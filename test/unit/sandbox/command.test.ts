@@ -9,7 +9,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {loginDataSchema, paths} from '../../../src/lib/backend/contract.js'
-import {requests, spawnSandbox, startTestSandbox, type SpawnedSandbox} from '../../helpers/sandbox.js'
+import {requests, type SpawnedSandbox, spawnSandbox, startTestSandbox} from '../../helpers/sandbox.js'
 import {call, expectOk} from './support.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
@@ -29,12 +29,15 @@ describe('sandbox: the serve command', function () {
   this.timeout(30_000)
   let spawned: SpawnedSandbox | undefined
   let dir: string
+
   before(function () {
     if (!BUILT) this.skip()
   })
+
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'igny8-serve-'))
   })
+
   afterEach(async () => {
     await spawned?.stop()
     spawned = undefined

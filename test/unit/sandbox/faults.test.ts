@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {contentTypesDataSchema, pageEnvelope, paths, siteSchema, updateStructureDataSchema} from '../../../src/lib/backend/contract.js'
 import {startSandbox} from '../../../src/lib/sandbox/index.js'
-import {clearFaults, control, fault, requests, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
+import {clearFaults, control, fault, requests, type Sandbox, startTestSandbox} from '../../helpers/sandbox.js'
 import {bearer, call, expectBody, expectError, expectOk, expectThrottleHeaders, login} from './support.js'
 
 const structure = {
@@ -14,15 +14,18 @@ const structure = {
 describe('sandbox: faults, throttling and routing', () => {
   let sb: Sandbox
   let auth: string
+
   beforeEach(async () => {
     sb = await startTestSandbox()
     auth = bearer((await login(sb)).access)
   })
+
   afterEach(async () => sb.close())
 
   it('answers a scripted status with its headers, `times` times, then the real thing', async () => {
     await fault(sb, {method: 'GET', path: '/auth/sites/', status: 429, headers: {'Retry-After': 1}, times: 2})
     for (let attempt = 0; attempt < 2; attempt++) {
+      // eslint-disable-next-line no-await-in-loop -- the fault counts requests (`times: 2`): one after the other, in the order the request log below checks
       const response = await call(sb, 'GET', paths.sites, {auth})
       expectError(response, 429, 'Request was throttled.')
       expect(response.headers.get('retry-after')).to.equal('1')
@@ -102,7 +105,9 @@ describe('sandbox: faults, throttling and routing', () => {
     // A second hanging request left open must not keep close() waiting.
     await fault(sb, {path: '/auth/sites/', hang: true})
     const pending = call(sb, 'GET', paths.sites, {auth}).catch((error: unknown) => error)
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await new Promise((resolve) => {
+      setTimeout(resolve, 50)
+    })
     await sb.close()
     expect(await pending).to.be.instanceOf(Error)
   })
@@ -122,7 +127,7 @@ describe('sandbox: faults, throttling and routing', () => {
   it('applies the request, then drops the reply (applyThenFail + drop)', async () => {
     await fault(sb, {path: '/update-structure/', applyThenFail: true, drop: true})
     const failure = await call(sb, 'POST', paths.updateStructure(101), {auth, body: structure}).then(
-      () => undefined,
+      () => {},
       (error: unknown) => error,
     )
     expect(failure).to.be.instanceOf(Error)
@@ -172,15 +177,14 @@ describe('sandbox: faults, throttling and routing', () => {
     expect(await control(sb, 'GET', 'state')).to.have.property('sites')
     const plain = await startSandbox({port: 0})
     try {
-      for (const [method, hook] of [
+      const hooks = [
         ['GET', 'state'],
         ['POST', 'faults'],
         ['GET', 'requests'],
         ['POST', 'expire-tokens'],
-      ] as const) {
-        const response = await call(plain, method, `${plain.url}/__sandbox/${hook}`, {body: method === 'POST' ? {} : undefined})
-        expectError(response, 404)
-      }
+      ] as const
+      const responses = await Promise.all(hooks.map(([method, hook]) => call(plain, method, `${plain.url}/__sandbox/${hook}`, {body: method === 'POST' ? {} : undefined})))
+      for (const response of responses) expectError(response, 404)
     } finally {
       await plain.close()
     }

@@ -1,9 +1,10 @@
 import {expect} from 'chai'
 import {z} from 'zod'
 
-import {integrationSchema, pageEnvelope, paths, readListPage, siteSchema, successEnvelope} from '../../../src/lib/backend/contract.js'
 import type {ListShape} from '../../../src/lib/sandbox/index.js'
-import {startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
+
+import {integrationSchema, pageEnvelope, paths, readListPage, siteSchema, successEnvelope} from '../../../src/lib/backend/contract.js'
+import {type Sandbox, startTestSandbox} from '../../helpers/sandbox.js'
 import {bearer, call, expectError, expectThrottleHeaders, login} from './support.js'
 
 /** The schema of a whole list body in each shape, built from the contract's pieces. */
@@ -12,6 +13,7 @@ const listSchema = (shape: ListShape, item: z.ZodType): z.ZodType =>
 
 describe('sandbox: lists', () => {
   let sb: Sandbox
+
   afterEach(async () => sb?.close())
 
   for (const shape of ['top', 'data-results', 'data-array'] as const) {
@@ -22,6 +24,7 @@ describe('sandbox: lists', () => {
       let url: string | null = `${sb.apiUrl}/${paths.sites}`
       let pages = 0
       while (url) {
+        // eslint-disable-next-line no-await-in-loop -- each page's URL is the previous page's `next`
         const response = await call(sb, 'GET', url, {auth})
         expect(response.status, response.text).to.equal(200)
         expectThrottleHeaders(response)

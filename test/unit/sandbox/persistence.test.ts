@@ -5,17 +5,19 @@ import path from 'node:path'
 
 import {contentTypesDataSchema, pageEnvelope, paths, refreshDataSchema, siteSchema, updateStructureDataSchema} from '../../../src/lib/backend/contract.js'
 import {SandboxStateError} from '../../../src/lib/sandbox/index.js'
-import {expireTokens, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
+import {expireTokens, type Sandbox, startTestSandbox} from '../../helpers/sandbox.js'
 import {bearer, call, expectBody, expectError, expectOk, login} from './support.js'
 
 describe('sandbox: state file', () => {
   let dir: string
   let statePath: string
   let sb: Sandbox | undefined
+
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'igny8-sandbox-'))
     statePath = path.join(dir, 'nested', 'state.json')
   })
+
   afterEach(async () => {
     await sb?.close()
     sb = undefined

@@ -4,11 +4,11 @@ import {
   contentTypesDataSchema,
   integrationSchema,
   paths,
+  type StructurePayload,
   syncStatusSchema,
   updateStructureDataSchema,
-  type StructurePayload,
 } from '../../../src/lib/backend/contract.js'
-import {patchIntegration, requests, setSyncedCounts, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
+import {patchIntegration, requests, type Sandbox, setSyncedCounts, startTestSandbox} from '../../helpers/sandbox.js'
 import {bearer, call, expectError, expectOk, login} from './support.js'
 
 const item = (label: string, count: number, enabled = true, fetchLimit = 100) => ({label, count, enabled, fetch_limit: fetchLimit})
@@ -27,11 +27,13 @@ describe('sandbox: structure and content types', () => {
   let sb: Sandbox
   let auth: string
   let id: number
+
   beforeEach(async () => {
     sb = await startTestSandbox()
     auth = bearer((await login(sb)).access)
     id = sb.credentials.sites[0]!.integrationId!
   })
+
   afterEach(async () => sb.close())
 
   it('answers empty content types before any push', async () => {
@@ -57,7 +59,9 @@ describe('sandbox: structure and content types', () => {
     const log = await requests(sb, '/update-structure/')
     expect(log).to.have.length(1)
     expect(log[0]).to.deep.include({method: 'POST', status: 200, authScheme: 'Bearer', authKind: 'jwt'})
-    expect(log[0]!.body).to.deep.equal(JSON.parse(JSON.stringify(payload())))
+    // What was sent: the body as JSON text.
+    const sent = JSON.stringify(payload())
+    expect(log[0]!.body).to.deep.equal(JSON.parse(sent))
   })
 
   it('replaces the stored structure instead of merging it', async () => {
@@ -119,7 +123,8 @@ describe('sandbox: structure and content types', () => {
 
   it('answers 404 for an unknown id or another account\'s integration', async () => {
     expectError(await call(sb, 'GET', paths.integration(4242), {auth}), 404)
-    for (const path of [paths.integration(9101), paths.contentTypes(9101), paths.syncStatus(9101)]) expectError(await call(sb, 'GET', path, {auth}), 404)
+    const answers = await Promise.all([paths.integration(9101), paths.contentTypes(9101), paths.syncStatus(9101)].map((path) => call(sb, 'GET', path, {auth})))
+    for (const answer of answers) expectError(answer, 404)
     expectError(await call(sb, 'POST', paths.updateStructure(9101), {auth, body: payload()}), 404)
   })
 })

@@ -5,12 +5,13 @@
 import {expect} from 'chai'
 import {z} from 'zod'
 
-import {errorEnvelopeSchema, pageEnvelope, successEnvelope, throttleHeaders} from '../../../src/lib/backend/contract.js'
 import type {Sandbox} from '../../helpers/sandbox.js'
+
+import {errorEnvelopeSchema, pageEnvelope, successEnvelope, throttleHeaders} from '../../../src/lib/backend/contract.js'
 
 export interface ApiResponse {
   status: number
-  headers: Headers
+  headers: Awaited<ReturnType<typeof fetch>>['headers']
   body: unknown
   text: string
 }
@@ -49,7 +50,7 @@ export async function call(sb: Pick<Sandbox, 'apiUrl'>, method: string, path: st
 
 /** Any JSON body the sandbox sends is an error envelope, a success envelope, or a top-level page. */
 export function expectEnvelope(body: unknown): void {
-  const success = (body as {success?: unknown}).success
+  const {success} = (body as {success?: unknown})
   const schema = success === false ? errorEnvelopeSchema : z.union([successEnvelope(z.unknown()), pageEnvelope(z.unknown())])
   const parsed = schema.safeParse(body)
   expect(parsed.success, `off-contract body: ${JSON.stringify(body)}`).to.equal(true)
@@ -98,7 +99,7 @@ export async function login(sb: Sandbox, who: 'owner' | 'viewer' = 'owner'): Pro
   const {email, password, viewerEmail, viewerPassword} = sb.credentials
   const response = await call(sb, 'POST', 'auth/login/', {body: who === 'owner' ? {email, password} : {email: viewerEmail, password: viewerPassword}})
   expect(response.status, response.text).to.equal(200)
-  const data = (response.body as {data: {access: string; refresh: string}}).data
+  const {data} = (response.body as {data: {access: string; refresh: string}})
   return {access: data.access, refresh: data.refresh}
 }
 

@@ -1,27 +1,28 @@
 import {runCommand} from '@oclif/test'
 import {expect} from 'chai'
+import nock from 'nock'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import nock from 'nock'
 
 import {structurePayloadSchema} from '../../../src/lib/backend/contract.js'
+import {setStdoutTTY} from '../../helpers/tty.js'
 import {
+  countQuery,
+  countReply,
   COUNTS,
   EXPECTED_POST_TYPES,
   EXPECTED_TAXONOMIES,
+  fakeSite,
+  homeHtml,
   HTML,
   INDEX,
   INDEX_FIELDS,
   PRETTY,
+  restGet,
   SITE,
   TAXONOMIES,
   TYPES,
-  countQuery,
-  countReply,
-  fakeSite,
-  homeHtml,
-  restGet,
   wpError,
 } from '../wordpress/fake-site.js'
 
@@ -84,15 +85,16 @@ describe('structure gather', () => {
       expect(stdout).to.include('product_cat')
     })
 
-    it('prints two tables, then where it read from and how many requests it took', async () => {
+    it('prints two tables on a terminal, then where it read from and how many requests it took', async () => {
       fakeSite()
-      const {stdout, stderr, error} = await gather()
+      const restore = setStdoutTTY(true)
+      const {stdout, stderr, error} = await gather().finally(restore)
       expect(error).to.equal(undefined)
       expect(stdout).to.match(/^Post types\n/)
       expect(stdout).to.include('\nTaxonomies\n')
       expect(stdout).to.match(/│ product\s+│ Products\s+│\s+45 │ no\s+│\s+50 │/)
       expect(stdout).to.match(/│ post\s+│ Posts\s+│\s+123 │ yes\s+│\s+100 │/)
-      // eslint-disable-next-line no-control-regex
+      // eslint-disable-next-line no-control-regex -- matches terminal colour codes
       expect(stdout + stderr).to.not.match(/\u001B\[/)
       // home, index, types, taxonomies, 6 counts
       expect(stderr).to.match(new RegExp(`Read from core REST at ${SITE}/wp-json/ \\(found via the Link header\\) anonymously: 10 requests in \\d+\\.\\d\\d s\\.`))
@@ -154,7 +156,7 @@ describe('structure gather', () => {
     it('exits 2 before any request for a malformed --fetch-limit or slug (the home page is not even asked for)', async () => {
       for (const args of [['--fetch-limit', 'product=0'], ['--enable', 'bad slug!']]) {
         const home = nock(SITE).get('/').reply(200, homeHtml(), HTML)
-        // eslint-disable-next-line no-await-in-loop
+        // eslint-disable-next-line no-await-in-loop -- each case has its own home-page interceptor, checked unused and cleared (nock.cleanAll) before the next
         const {stderr, error} = await gather(...args)
         expect(error?.oclif?.exit).to.equal(2)
         expect(stderr).to.match(/Invalid (--fetch-limit "product=0"|slug ")/)
@@ -164,14 +166,63 @@ describe('structure gather', () => {
     })
   })
 
+  describe('output: tables on a terminal, rows in a pipe or with --format', () => {
+    it('in a pipe with no --format: tab-separated rows without a header (post types, then taxonomies, by slug); where it read from on stderr', async () => {
+      fakeSite()
+      const restore = setStdoutTTY(false)
+      const {stdout, stderr, error} = await gather().finally(restore)
+      expect(error).to.equal(undefined)
+      expect(stdout).to.equal(
+        [
+          'post_type\tpage\tPages\t12\ttrue\t100',
+          'post_type\tpost\tPosts\t123\ttrue\t100',
+          'post_type\tproduct\tProducts\t45\tfalse\t50',
+          'taxonomy\tcategory\tCategories\t25\ttrue\t100',
+          'taxonomy\tpost_tag\tTags\t102\ttrue\t100',
+          'taxonomy\tproduct_cat\tProduct categories\t15\tfalse\t50',
+          '',
+        ].join('\n'),
+      )
+      expect(stderr).to.include('Read from core REST')
+    })
+
+    it('--format yaml and --fields on a terminal: only the rows, those columns in that order', async () => {
+      fakeSite()
+      const restore = setStdoutTTY(true)
+      const {stdout, error} = await gather('--format', 'yaml', '--fields', 'slug,count,enabled').finally(restore)
+      expect(error).to.equal(undefined)
+      expect(stdout.split('\n').slice(0, 6)).to.deep.equal(['- slug: page', '  count: 12', '  enabled: true', '- slug: post', '  count: 123', '  enabled: true'])
+      expect(stdout).to.not.include('Post types')
+    })
+
+    it('--format csv with --output: the rows on stdout, the full payload in the file', async () => {
+      fakeSite()
+      const file = path.join(process.env.IGNY8_CONFIG_DIR!, 'structure.json')
+      const {stdout, error} = await gather('--format', 'csv', '--fields', 'kind,slug', '--output', file)
+      expect(error).to.equal(undefined)
+      expect(stdout.split('\n').slice(0, 2)).to.deep.equal(['kind,slug', 'post_type,page'])
+      expect(JSON.parse(fs.readFileSync(file, 'utf8')).post_types.post.count).to.equal(123)
+    })
+
+    it('an unknown field exits 2 naming the valid ones, before any request (synced_count is content-types show\'s)', async () => {
+      const home = nock(SITE).get('/').reply(200, homeHtml(), HTML)
+      const {stderr, error} = await gather('--fields', 'slug,synced_count')
+      expect(error?.oclif?.exit).to.equal(2)
+      expect(stderr).to.include('Unknown field "synced_count" for --fields: the fields are kind, slug, label, count, enabled, fetch_limit.')
+      expect(home.isDone()).to.equal(false)
+      nock.cleanAll()
+    })
+  })
+
   describe('credentials', () => {
     it('verifies an application password with users/me and still counts published items only', async () => {
       withCredentials()
       fakeSite({expectHeaders: {authorization: BASIC}})
       nock(SITE, {reqheaders: {authorization: BASIC}}).get('/wp-json/wp/v2/users/me').query({_fields: 'id,name,slug'}).reply(200, {id: 1, name: 'admin', slug: 'admin'})
-      const {stdout, stderr, error} = await gather()
+      const restore = setStdoutTTY(false)
+      const {stdout, stderr, error} = await gather().finally(restore)
       expect(error).to.equal(undefined)
-      expect(stdout).to.match(/│ post\s+│ Posts\s+│\s+123 │/)
+      expect(stdout).to.include('post_type\tpost\tPosts\t123\t')
       expect(stderr).to.include('as WordPress user "admin": 11 requests')
       expect(stdout + stderr).to.not.include(APP_PASSWORD).and.not.include(BASIC.slice(6))
     })
@@ -425,9 +476,11 @@ describe('structure gather', () => {
 
   describe('--output', () => {
     let dir: string
+
     beforeEach(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'igny8-gather-'))
     })
+
     afterEach(() => fs.rmSync(dir, {recursive: true, force: true}))
 
     it('writes the payload atomically and nothing else into the folder', async () => {

@@ -2,11 +2,12 @@ import {expect} from 'chai'
 import {PassThrough} from 'node:stream'
 
 import type {Profile} from '../../../src/lib/config/profile-store.js'
+
 import {readSecret, resetStdinForTests, type SecretIo} from '../../../src/lib/input/secret.js'
 import {redact} from '../../../src/lib/secrets.js'
 import {resolveGatherInputs} from '../../../src/lib/structure/gather-inputs.js'
 
-function io(stdinText: string | undefined, env: NodeJS.ProcessEnv = {}): SecretIo {
+function io(stdinText?: string, env: NodeJS.ProcessEnv = {}): SecretIo {
   const stdin = new PassThrough()
   if (stdinText !== undefined) stdin.end(stdinText)
   return {stdin, stderr: new PassThrough(), env}
@@ -14,7 +15,8 @@ function io(stdinText: string | undefined, env: NodeJS.ProcessEnv = {}): SecretI
 
 const flags = {source: 'auto' as const, 'wp-app-password-stdin': false, concurrency: 8, 'allow-http': false}
 
-function context(profile?: Profile, notices: string[] = []) {
+/** What resolveGatherInputs needs of the command (named so that mocha's `context` suite alias is not shadowed). */
+function commandContext(profile?: Profile, notices: string[] = []) {
   return {
     // The precedence of BaseCommand.setting(), without its notice.
     setting: <V>(_name: string, sources: {flag?: V; env?: string; stored?: V}) => ({
@@ -58,14 +60,14 @@ describe('gather inputs', () => {
         source: 'env',
         overridesStored: true,
       })
-      expect(await readSecret({what: 'p', envName: 'PW', stored: 'stored-value'}, io(undefined))).to.deep.equal({value: 'stored-value', source: 'profile'})
-      expect(await readSecret({what: 'p', envName: 'PW', prompt: 'Password: '}, io(undefined))).to.equal(undefined)
+      expect(await readSecret({what: 'p', envName: 'PW', stored: 'stored-value'}, io())).to.deep.equal({value: 'stored-value', source: 'profile'})
+      expect(await readSecret({what: 'p', envName: 'PW', prompt: 'Password: '}, io())).to.equal(undefined)
     })
   })
 
   describe('resolveGatherInputs', () => {
     it('takes the URL and credentials from the profile', async () => {
-      const inputs = await resolveGatherInputs(flags, context({wordpressUrl: 'https://wp.example', wpUser: 'admin', secrets: {wpAppPassword: 'stored-app-pw', apiKey: 'stored-key'}}))
+      const inputs = await resolveGatherInputs(flags, commandContext({wordpressUrl: 'https://wp.example', wpUser: 'admin', secrets: {wpAppPassword: 'stored-app-pw', apiKey: 'stored-key'}}))
       expect(inputs.siteUrl.href).to.equal('https://wp.example/')
       expect(inputs.credentials).to.deep.equal({user: 'admin', password: 'stored-app-pw'})
       expect(inputs.apiKey).to.equal('stored-key')
@@ -73,7 +75,7 @@ describe('gather inputs', () => {
 
     it('does not pair the stored password with another user', async () => {
       try {
-        await resolveGatherInputs({...flags, 'wp-user': 'someone-else'}, context({wordpressUrl: 'https://wp.example', wpUser: 'admin', secrets: {wpAppPassword: 'stored-app-pw'}}))
+        await resolveGatherInputs({...flags, 'wp-user': 'someone-else'}, commandContext({wordpressUrl: 'https://wp.example', wpUser: 'admin', secrets: {wpAppPassword: 'stored-app-pw'}}))
         expect.fail('no error')
       } catch (error) {
         expect(error).to.include({exitCode: 3, code: 'missing_wp_app_password'})
@@ -83,14 +85,14 @@ describe('gather inputs', () => {
     it('says when IGNY8_WP_APP_PASSWORD overrides the stored password', async () => {
       process.env.IGNY8_WP_APP_PASSWORD = 'from-env-pw'
       const notices: string[] = []
-      const inputs = await resolveGatherInputs(flags, context({wordpressUrl: 'https://wp.example', wpUser: 'admin', secrets: {wpAppPassword: 'stored-app-pw'}}, notices))
+      const inputs = await resolveGatherInputs(flags, commandContext({wordpressUrl: 'https://wp.example', wpUser: 'admin', secrets: {wpAppPassword: 'stored-app-pw'}}, notices))
       expect(inputs.credentials?.password).to.equal('from-env-pw')
       expect(notices).to.deep.equal(['IGNY8_WP_APP_PASSWORD overrides the WordPress application password stored in profile "default".'])
     })
 
     it('does not read the site API key for --source rest', async () => {
       process.env.IGNY8_API_KEY = 'env-key'
-      const inputs = await resolveGatherInputs({...flags, source: 'rest', 'wp-url': 'https://wp.example'}, context())
+      const inputs = await resolveGatherInputs({...flags, source: 'rest', 'wp-url': 'https://wp.example'}, commandContext())
       expect(inputs.apiKey).to.equal(undefined)
       expect(inputs.credentials).to.equal(undefined)
     })

@@ -2,7 +2,10 @@ import {expect} from 'chai'
 
 import {mapWithConcurrency} from '../../../src/lib/structure/pool.js'
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const sleep = (ms: number) =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms)
+  })
 
 describe('mapWithConcurrency', () => {
   it('never runs more than the limit at once and keeps the order of the items', async () => {

@@ -1,7 +1,8 @@
 import {expect} from 'chai'
 
 import type {CliError} from '../../../src/lib/errors.js'
-import {NO_OVERRIDES, applyOverrides, isCoreInternal, parseOverrides, withDefaults} from '../../../src/lib/structure/selection.js'
+
+import {applyOverrides, isCoreInternal, NO_OVERRIDES, parseOverrides, withDefaults} from '../../../src/lib/structure/selection.js'
 
 const structure = () => ({
   post_types: withDefaults('post_types', [

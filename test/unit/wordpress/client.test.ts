@@ -2,6 +2,7 @@ import {expect} from 'chai'
 import nock from 'nock'
 
 import type {CliError} from '../../../src/lib/errors.js'
+
 import {createHttp, defaultHttpSettings} from '../../../src/lib/http/http-client.js'
 import {redact} from '../../../src/lib/secrets.js'
 import {WordPressClient} from '../../../src/lib/wordpress/client.js'
@@ -112,6 +113,24 @@ describe('WordPressClient', () => {
       expect(await rejection((await client(credentials)).verifyCredentials(true))).to.include({exitCode: 4, code: 'wordpress_auth_rejected'})
     })
 
+    it('exits 5 naming the WordPress code when a security plugin hides users/me (404 rest_no_route)', async () => {
+      nock(SITE).get('/wp-json/wp/v2/users/me').query(true).reply(404, wpError('rest_no_route', 'No route was found matching the URL and request method.', 404))
+      const error = await rejection((await client(credentials)).verifyCredentials(true))
+      expect(error).to.include({exitCode: 5, code: 'wordpress_users_route_hidden'})
+      expect(error.message).to.equal(
+        'WordPress has no /wp/v2/users/me route (404 rest_no_route: No route was found matching the URL and request method.), so the application password of user "editor" cannot be verified.',
+      )
+      expect(error.message).to.not.include('unexpected shape')
+      expect(error.hint).to.include('security plugin').and.include('anonymously').and.include('allow /wp/v2/users/me')
+    })
+
+    it('exits 5 (a WordPress failure, not a shape problem) when users/me answers another error', async () => {
+      nock(SITE).get('/wp-json/wp/v2/users/me').query(true).reply(400, wpError('rest_invalid_param', 'Invalid parameter(s): _fields', 400))
+      const error = await rejection((await client(credentials)).verifyCredentials(true))
+      expect(error).to.include({exitCode: 5, code: 'wordpress_rest_error'})
+      expect(error.message).to.include('400 rest_invalid_param')
+    })
+
     it('exits 4 (not 5) when an authenticated user may not read a route', async () => {
       nock(SITE).get('/wp-json/wp/v2/types').reply(403, wpError('rest_forbidden', 'Sorry, you are not allowed to do that.', 403))
       const error = await rejection((await client(credentials)).postTypes())
@@ -141,6 +160,15 @@ describe('WordPressClient', () => {
       const error = await rejection((await client()).postTypes())
       expect(error).to.include({exitCode: 5, code: 'wordpress_tls'})
       expect(error.hint).to.include('NODE_EXTRA_CA_CERTS')
+    })
+
+    it('says "this port speaks plain HTTP, not TLS" for https:// on a plain-http port, not a certificate problem', async () => {
+      const wrongVersion = 'write EPROTO 808C0ED8E17F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n'
+      nock(SITE).get('/wp-json/wp/v2/types').replyWithError(Object.assign(new Error(wrongVersion), {code: 'EPROTO'}))
+      const error = await rejection((await client()).postTypes())
+      expect(error).to.include({exitCode: 5, code: 'wordpress_tls'})
+      expect(error.message).to.equal('Cannot reach WordPress: https://wp.example cannot work: this port speaks plain HTTP, not TLS.')
+      expect(error.hint).to.include('http://wp.example').and.include('--allow-http').and.not.include('NODE_EXTRA_CA_CERTS')
     })
 
     it('retries a reset connection', async () => {
