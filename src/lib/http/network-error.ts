@@ -61,7 +61,10 @@ export function describeNetworkError(error: unknown, url: string): NetworkProble
       return {kind: 'dns', message: `cannot resolve host ${host}`, hint: 'Check the URL for typos and that the host exists.'}
     }
 
-    case 'ECONNREFUSED': {
+    // Node 24: when got retries a refused connection, the retry fails with this code instead of
+    // ECONNREFUSED (test/unit/http/network-error.test.ts). Either way no connection was ever made.
+    case 'ECONNREFUSED':
+    case 'ERR_SOCKET_CLOSED_BEFORE_CONNECTION': {
       return {kind: 'refused', message: `connection refused by ${host}`, hint: 'Is the server running and listening on that port?'}
     }
 
