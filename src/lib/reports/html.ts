@@ -133,23 +133,25 @@ function card(value: number, label: string, status: CheckStatus | 'all'): string
   return `<div class="card ${status}${value === 0 && status !== 'all' ? ' zero' : ''}"><span class="num">${value}</span><span class="lbl">${xml(label)}</span></div>`
 }
 
-function checkCards(summary: CheckSummary): string {
+/** The Checks group of cards: passed, warned, failed, skipped. */
+function checkCardGroup(summary: CheckSummary): string[] {
   return [
-    '<section class="cards" aria-label="Check counts">',
     '<div class="group"><h2>Checks</h2><div class="row">',
     card(summary.pass, 'passed', 'pass'),
     card(summary.warn, 'warned', 'warn'),
     card(summary.fail, 'failed', 'fail'),
     card(summary.skip, 'skipped', 'skip'),
     '</div></div>',
-    '</section>',
-  ].join('\n')
+  ]
+}
+
+function checkCards(summary: CheckSummary): string {
+  return ['<section class="cards" aria-label="Check counts">', ...checkCardGroup(summary), '</section>'].join('\n')
 }
 
 function fleetCards(report: FleetReport): string {
   const states = {failing: 0, warning: 0, passing: 0}
   for (const site of report.sites) states[siteState(site)]++
-  const {summary} = report
   return [
     '<section class="cards" aria-label="Counts">',
     '<div class="group"><h2>Sites</h2><div class="row">',
@@ -158,12 +160,7 @@ function fleetCards(report: FleetReport): string {
     card(states.warning, 'warning', 'warn'),
     card(states.passing, 'passing', 'pass'),
     '</div></div>',
-    '<div class="group"><h2>Checks</h2><div class="row">',
-    card(summary.pass, 'passed', 'pass'),
-    card(summary.warn, 'warned', 'warn'),
-    card(summary.fail, 'failed', 'fail'),
-    card(summary.skip, 'skipped', 'skip'),
-    '</div></div>',
+    ...checkCardGroup(report.summary),
     '</section>',
   ].join('\n')
 }
