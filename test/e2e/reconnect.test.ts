@@ -5,12 +5,12 @@
  * (tmux), where only the password is asked.
  */
 import {expect} from 'chai'
-import {spawn, spawnSync} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import {allOutputs, cliBin, runCli, tempConfigDir} from '../helpers/cli.js'
+import {allOutputs, cliBin, type ProcessRun, runCli, runProcess, tempConfigDir} from '../helpers/cli.js'
 import {expireTokens, requests, revokeApiKey, type SpawnedSandbox, spawnSandbox} from '../helpers/sandbox.js'
 
 /** A folder with an `igny8` that runs the CLI under test, to put first on PATH: hints name `igny8`. */
@@ -21,24 +21,9 @@ function igny8OnPath(): string {
 }
 
 /** Runs a shell line with bash; `secrets` are shell variables there, not exported to what it runs. */
-function bash(line: string, env: NodeJS.ProcessEnv, secrets: Record<string, string>): Promise<{code: number | null; stdout: string; stderr: string}> {
+function bash(line: string, env: NodeJS.ProcessEnv, secrets: Record<string, string>): Promise<ProcessRun> {
   const script = `export -n ${Object.keys(secrets).join(' ')}\n${line}\n`
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-c', script], {env: {...env, ...secrets}, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d
-    })
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d
-    })
-    child.on('error', reject)
-    child.on('close', (code) => {
-      allOutputs.push(stdout, stderr)
-      resolve({code, stdout, stderr})
-    })
-  })
+  return runProcess('bash', ['--noprofile', '--norc', '-c', script], {env: {...env, ...secrets}})
 }
 
 /** The command a hint says to run: `Hint: Run `…` to log in again.` */

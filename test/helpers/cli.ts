@@ -47,7 +47,50 @@ export function tempConfigDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'igny8-e2e-'))
 }
 
-export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+export interface ProcessRun {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+export interface ProcessOptions {
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  /** Written to stdin, which is then closed. */
+  input?: string
+  /** SIGKILL after this long (default: no limit). */
+  timeoutMs?: number
+  onSpawn?: CliOptions['onSpawn']
+  /** Keep stdout and stderr for the leak check (default true). */
+  keep?: boolean
+}
+
+/** Any process with its output collected: igny8 itself (runCli), a shell line, a script. */
+export function runProcess(command: string, args: string[], options: ProcessOptions = {}): Promise<ProcessRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {cwd: options.cwd ?? ROOT, env: options.env, stdio: ['pipe', 'pipe', 'pipe']})
+    options.onSpawn?.(child)
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d
+    })
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d
+    })
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      if (options.keep !== false) allOutputs.push(stdout, stderr)
+      resolve({code, signal, stdout, stderr})
+    })
+    child.stdin.end(options.input ?? '')
+  })
+}
+
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -58,36 +101,21 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
     ...options.env,
   }
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key]
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bin ?? defaultBin, ...args], {cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe']})
-    options.onSpawn?.(child)
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d
-    })
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d
-    })
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      allOutputs.push(stdout, stderr)
-      resolve({
-        code,
-        signal,
-        stdout,
-        stderr,
-        json() {
-          try {
-            return JSON.parse(stdout)
-          } catch {
-            throw new Error(`stdout is not one JSON document (exit ${code}):\n${stdout}\n--- stderr:\n${stderr}`)
-          }
-        },
-      })
-    })
-    child.stdin.end(options.input ?? '')
+  const run = await runProcess(process.execPath, [options.bin ?? defaultBin, ...args], {
+    cwd: options.cwd,
+    env,
+    input: options.input,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    onSpawn: options.onSpawn,
   })
+  return {
+    ...run,
+    json() {
+      try {
+        return JSON.parse(run.stdout)
+      } catch {
+        throw new Error(`stdout is not one JSON document (exit ${run.code}):\n${run.stdout}\n--- stderr:\n${run.stderr}`)
+      }
+    },
+  }
 }
