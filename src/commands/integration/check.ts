@@ -2,15 +2,15 @@ import {Flags} from '@oclif/core'
 import chalk from 'chalk'
 
 import type {Shard} from '../../lib/checks/options.js'
+import type {CheckResult} from '../../lib/checks/runner.js'
 import type {CheckEnvironment} from '../../lib/checks/session.js'
 import type {ProfileStore} from '../../lib/config/profile-store.js'
 
 import {BaseCommand} from '../../base-command.js'
-import {checkFleet, checkIntegration, type CheckReport, type FleetReport, junitSuites, type SiteReport} from '../../lib/checks/integration-check.js'
+import {checkFleet, checkIntegration, type CheckReport, fleetReport, type FleetReport, junitSuites, type SiteReport} from '../../lib/checks/integration-check.js'
 import {toJUnit} from '../../lib/checks/junit.js'
 import {parseCheckFlags} from '../../lib/checks/options.js'
 import {fleetVerdict, renderCheckReport, renderFleetReport, verdict} from '../../lib/checks/render.js'
-import {type CheckResult, summarize} from '../../lib/checks/runner.js'
 import {DEFAULT_SITE_TIMEOUT_MS} from '../../lib/deadline.js'
 import {parseDurationSetting} from '../../lib/duration.js'
 import {usageError} from '../../lib/errors.js'
@@ -101,7 +101,7 @@ Exit 0 when no required check failed (warnings such as drift fail only with --st
   /** The API URL the run used, for the HTML report. */
   private apiUrl?: string
   /** What a fleet run has done so far, for the reports written when it is interrupted. */
-  private fleetProgress?: {shared: CheckResult[]; sites: SiteReport[]; total: number; started: number; bar?: ProgressBar}
+  private fleetProgress?: {shared: CheckResult[]; sites: SiteReport[]; total: number; fleetSites: number; started: number; bar?: ProgressBar}
   private reportSettings?: {strict: boolean; shard?: Shard}
   private output: OutputMode = {kind: 'report'}
 
@@ -119,8 +119,8 @@ Exit 0 when no required check failed (warnings such as drift fail only with --st
           concurrency: flags.concurrency ?? DEFAULT_SITE_CONCURRENCY,
           siteTimeoutMs,
           shard,
-          onStart: (shared, sites) => {
-            this.fleetProgress = {shared, sites: [], total: sites.length, started: Date.now(), bar: this.interactive ? new ProgressBar(process.stderr, sites.length) : undefined}
+          onStart: (shared, sites, fleetSites) => {
+            this.fleetProgress = {shared, sites: [], total: sites.length, fleetSites, started: performance.now(), bar: this.interactive ? new ProgressBar(process.stderr, sites.length) : undefined}
           },
           onSite: (site) => {
             this.fleetProgress?.sites.push(site)
@@ -165,18 +165,16 @@ Exit 0 when no required check failed (warnings such as drift fail only with --st
     const progress = this.fleetProgress
     progress?.bar?.clear()
     if (progress && this.reportSettings) {
-      const summary = summarize([...progress.shared, ...progress.sites.flatMap((site) => site.checks)])
-      const {shard} = this.reportSettings
-      const partial: FleetReport = {
-        ok: false,
-        interrupted: {sitesDone: progress.sites.length, sitesTotal: progress.total},
+      const partial = fleetReport({
         profile: this.flags.profile,
-        checks: progress.shared,
+        strict: this.reportSettings.strict,
+        shared: progress.shared,
         sites: progress.sites,
-        shard: shard ? {index: shard.index, count: shard.count, fleetSites: progress.total} : null,
-        summary,
-        durationMs: Date.now() - progress.started,
-      }
+        shard: this.reportSettings.shard,
+        fleetSites: progress.fleetSites,
+        durationMs: performance.now() - progress.started,
+        interrupted: {sitesDone: progress.sites.length, sitesTotal: progress.total},
+      })
       try {
         this.writeReports(partial, this.reportTargets())
       } catch {

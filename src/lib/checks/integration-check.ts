@@ -52,7 +52,7 @@ export interface FleetOptions {
   siteTimeoutMs: number
   shard?: Shard
   /** Called once the shared checks ran, with the sites about to be checked. */
-  onStart?: (shared: CheckResult[], sites: Site[]) => void
+  onStart?: (shared: CheckResult[], sites: Site[], fleetSites: number) => void
   /** Called as each site's checks finish (progress). */
   onSite?: (report: SiteReport, done: number, total: number) => void
 }
@@ -77,7 +77,7 @@ export async function checkFleet(env: CheckEnvironment, settings: CheckSettings,
   const shared = await runChecks(backendChecks(run, 'fleet'))
   const ready = shared.every((check) => check.status === 'pass' || check.status === 'warn')
   const sites = ready ? sitesOfShard(run.sites, options.shard) : []
-  options.onStart?.(shared, sites)
+  options.onStart?.(shared, sites, run.sites.length)
   let done = 0
   // Each site's session (its gathered structure included) is dropped when its checks finish: only the
   // results are kept, so memory stays flat however large the fleet.
@@ -86,14 +86,31 @@ export async function checkFleet(env: CheckEnvironment, settings: CheckSettings,
     options.onSite?.(report, ++done, sites.length)
     return report
   })
+  return fleetReport({profile: env.profileName, strict: settings.strict, shared, sites: reports, shard: options.shard, fleetSites: run.sites.length, durationMs: performance.now() - started})
+}
+
+/** A fleet's report from what ran: the whole run, or (`interrupted`) the sites done by then. */
+export function fleetReport(parts: {
+  profile: string
+  strict: boolean
+  shared: CheckResult[]
+  sites: SiteReport[]
+  shard?: Shard
+  /** Sites of the whole fleet, all shards. */
+  fleetSites: number
+  durationMs: number
+  interrupted?: {sitesDone: number; sitesTotal: number}
+}): FleetReport {
+  const {shard, shared, sites} = parts
   return {
-    ok: isOk(shared, settings.strict) && reports.every((report) => report.ok),
-    profile: env.profileName,
+    ok: !parts.interrupted && isOk(shared, parts.strict) && sites.every((site) => site.ok),
+    ...(parts.interrupted ? {interrupted: parts.interrupted} : {}),
+    profile: parts.profile,
     checks: shared,
-    sites: reports,
-    shard: options.shard ? {index: options.shard.index, count: options.shard.count, fleetSites: run.sites.length} : null,
-    summary: summarize([...shared, ...reports.flatMap((report) => report.checks)]),
-    durationMs: Math.round(performance.now() - started),
+    sites,
+    shard: shard ? {index: shard.index, count: shard.count, fleetSites: parts.fleetSites} : null,
+    summary: summarize([...shared, ...sites.flatMap((site) => site.checks)]),
+    durationMs: Math.round(parts.durationMs),
   }
 }
 
